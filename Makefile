@@ -1,0 +1,49 @@
+# The two commands of the quick start: `make run` and `make test`. Both install what they need.
+BUILD     ?= build
+ASAN      ?= build-asan
+JOBS      ?= $(shell nproc)
+DB        ?= data/huikuan.db
+DEMO_DIR  ?= data/demo
+DEMO_SIZE ?= 2000
+AS_OF     ?= $(shell date +%F)
+CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: all deps build run test test-unit test-asan format format-check bench clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p data
+	$(BUILD)/huikuan gen --customers $(DEMO_SIZE) --seed 42 --out $(DEMO_DIR)
+	$(BUILD)/huikuan import --db $(DB) $(DEMO_DIR)
+	$(BUILD)/huikuan report aging --db $(DB) --as-of $(AS_OF) --by region
+	$(BUILD)/huikuan report kpi --db $(DB) --from $$(date -d "$(AS_OF) -89 days" +%F) --to $(AS_OF)
+
+test: format-check test-unit test-asan
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	@cmake -S . -B $(ASAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DHUIKUAN_SANITIZE=ON -DHUIKUAN_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN) -j $(JOBS)
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+format-check: deps
+	@git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
+
+bench: build
+	@./bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,208 @@
+// huikuan: the command line. Parses arguments, calls a service, prints.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "engine/aging.h"
+#include "engine/kpi.h"
+#include "io/ledger_generator.h"
+#include "service/importer.h"
+#include "service/report_output.h"
+#include "service/snapshot_loader.h"
+
+namespace huikuan {
+namespace {
+
+constexpr int kBadInput = 2;
+constexpr int kFailure = 1;
+
+int report_error(const Error& error) {
+  std::cerr << "huikuan: " << error.to_string() << '\n';
+  return kBadInput;
+}
+
+std::string default_actor() {
+  const char* user = std::getenv("USER");
+  return user && *user ? fmt::format("cli:{}", user) : "cli";
+}
+
+Result<Date> parse_date_option(const std::string& text, const char* option) {
+  auto date = Date::parse(text);
+  if (!date) return fail(date.error().message, option);
+  return date;
+}
+
+struct ReportOptions {
+  std::string db = "data/huikuan.db";
+  std::string format = "table";
+  std::string out;
+};
+
+Result<std::shared_ptr<const Snapshot>> open_snapshot(const std::string& db) {
+  auto store = Store::open(db);
+  if (!store) return tl::unexpected(store.error());
+  return load_snapshot(**store);
+}
+
+int run_import(const std::string& db, ImportOptions options) {
+  auto store = Store::open(db);
+  if (!store) return report_error(store.error());
+  auto result = import_ledger(**store, options);
+  const auto& warnings = result ? result->warnings : result.error().warnings;
+  for (const auto& warning : warnings) std::cerr << "warning: " << warning << '\n';
+  if (!result) {
+    for (const auto& error : result.error().errors) std::cerr << error.to_string() << '\n';
+    const size_t total = result.error().total_errors;
+    if (total > result.error().errors.size()) {
+      std::cerr << fmt::format("… and {} more errors\n", total - result.error().errors.size());
+    }
+    std::cerr << fmt::format("{} error{}; nothing was imported\n", total, total == 1 ? "" : "s");
+    return kBadInput;
+  }
+  for (auto [name, counts] : {std::pair{"customers", result->customers},
+                              {"invoices", result->invoices},
+                              {"payments", result->payments},
+                              {"allocations", result->allocations}}) {
+    std::cout << fmt::format("{:<12} {:>9} added {:>9} updated {:>9} unchanged\n", name,
+                             counts.added, counts.updated, counts.unchanged);
+  }
+  return 0;
+}
+
+int run_aging(const ReportOptions& options, const std::string& as_of_text, const std::string& by,
+              const std::string& buckets_text) {
+  auto as_of = parse_date_option(as_of_text, "--as-of");
+  if (!as_of) return report_error(as_of.error());
+  auto group = parse_aging_group(by);
+  if (!group) return report_error(group.error());
+  auto buckets = buckets_text.empty() ? Result<AgingBuckets>(AgingBuckets{})
+                                      : AgingBuckets::parse(buckets_text);
+  if (!buckets) return report_error(buckets.error());
+  auto format = parse_report_format(options.format);
+  if (!format) return report_error(format.error());
+  auto snapshot = open_snapshot(options.db);
+  if (!snapshot) return report_error(snapshot.error());
+  auto report = age(**snapshot, *as_of, *buckets, *group);
+  if (!report) return report_error(report.error());
+  auto written = write_report(*report, *format, options.out, std::cout);
+  return written ? 0 : report_error(written.error());
+}
+
+int run_kpi(const ReportOptions& options, const std::string& from_text,
+            const std::string& to_text) {
+  auto from = parse_date_option(from_text, "--from");
+  if (!from) return report_error(from.error());
+  auto to = parse_date_option(to_text, "--to");
+  if (!to) return report_error(to.error());
+  auto format = parse_report_format(options.format);
+  if (!format) return report_error(format.error());
+  auto snapshot = open_snapshot(options.db);
+  if (!snapshot) return report_error(snapshot.error());
+  auto report = compute_kpis(**snapshot, *from, *to);
+  if (!report) return report_error(report.error());
+  auto written = write_report(*report, *format, options.out, std::cout);
+  return written ? 0 : report_error(written.error());
+}
+
+int run_gen(GeneratorOptions options, const std::string& as_of_text, const std::string& out) {
+  if (!as_of_text.empty()) {
+    auto as_of = parse_date_option(as_of_text, "--as-of");
+    if (!as_of) return report_error(as_of.error());
+    options.as_of = *as_of;
+  }
+  auto counts = generate_ledger(options, out);
+  if (!counts) return report_error(counts.error());
+  std::cout << fmt::format(
+      "{} customers, {} invoices, {} credit notes, {} payments, {} allocations in {}\n",
+      counts->customers, counts->invoices, counts->credit_notes, counts->payments,
+      counts->allocations, out);
+  return 0;
+}
+
+void add_report_options(CLI::App& command, ReportOptions& options) {
+  command.add_option("--db", options.db, "Ledger database (SQLite file)")->capture_default_str();
+  command.add_option("--format", options.format, "table, csv, json or xlsx")->capture_default_str();
+  command.add_option("--out", options.out, "Write to this file instead of standard output");
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"Huikuan (回款): receivables collection"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "huikuan 0.1.0");
+
+  std::string db = "data/huikuan.db";
+  ImportOptions import_options;
+  import_options.actor = default_actor();
+  auto* import = app.add_subcommand(
+      "import", "Import customers, invoices, payments and allocations from CSV files");
+  import->add_option("--db", db, "Ledger database (SQLite file)")->capture_default_str();
+  import
+      ->add_option("dir", import_options.dir,
+                   "Directory with customers.csv, invoices.csv, payments.csv, allocations.csv")
+      ->required();
+  import->add_option("--encoding", import_options.encoding, "utf-8 or gb18030")
+      ->capture_default_str();
+  import->add_option("--actor", import_options.actor, "Who the changes are recorded as")
+      ->capture_default_str();
+  import
+      ->add_option("--max-errors", import_options.max_errors,
+                   "Errors listed before stopping the list")
+      ->capture_default_str();
+
+  auto* report = app.add_subcommand("report", "Reports over the ledger");
+  report->require_subcommand(1);
+  ReportOptions aging_options, kpi_options;
+  std::string as_of, by = "customer", buckets, from, to;
+  auto* aging = report->add_subcommand("aging", "Open receivables by days overdue, as of any date");
+  add_report_options(*aging, aging_options);
+  aging->add_option("--as-of", as_of, "Age as of this date (YYYY-MM-DD)")->required();
+  aging->add_option("--by", by, "customer, collector, region, industry or currency")
+      ->capture_default_str();
+  aging->add_option("--buckets", buckets,
+                    "Upper bounds of the overdue buckets in days (default 30,60,90,180,365)");
+  auto* kpi = report->add_subcommand(
+      "kpi", "DSO, best possible DSO, average days delinquent, CEI, overdue rate");
+  add_report_options(*kpi, kpi_options);
+  kpi->add_option("--from", from, "First day of the period (YYYY-MM-DD)")->required();
+  kpi->add_option("--to", to, "Last day of the period (YYYY-MM-DD)")->required();
+
+  GeneratorOptions gen_options;
+  std::string gen_out, gen_as_of;
+  auto* gen = app.add_subcommand("gen", "Generate a realistic demo ledger in the import format");
+  gen->add_option("--customers", gen_options.customers, "Number of customers")->required();
+  gen->add_option("--seed", gen_options.seed, "Random seed: same seed, same files")
+      ->capture_default_str();
+  gen->add_option("--invoices-per-customer", gen_options.invoices_per_customer,
+                  "Average invoices per customer")
+      ->capture_default_str();
+  gen->add_option("--as-of", gen_as_of, "The ledger's today (default 2026-06-30)");
+  gen->add_option("--out", gen_out, "Directory to write the CSV files to")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kBadInput;
+  }
+  try {
+    if (*import) return run_import(db, import_options);
+    if (*aging) return run_aging(aging_options, as_of, by, buckets);
+    if (*kpi) return run_kpi(kpi_options, from, to);
+    if (*gen) return run_gen(gen_options, gen_as_of, gen_out);
+  } catch (const std::exception& e) {
+    std::cerr << "huikuan: " << e.what() << '\n';
+    return kFailure;
+  }
+  return kFailure;
+}
+
+}  // namespace
+}  // namespace huikuan
+
+int main(int argc, char** argv) {
+  return huikuan::run(argc, argv);
+}

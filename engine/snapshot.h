@@ -1,0 +1,105 @@
+#pragma once
+// An immutable, columnar, in-memory copy of the ledger that reports and the daily run read.
+// Structure of arrays ordered by customer: a customer's invoices and credits are contiguous,
+// and each invoice's allocations are a short date-sorted run of cumulative amounts, so "open
+// as of D" is a tiny search and aging is one sequential pass (see docs/design.md).
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/currency.h"
+#include "core/date.h"
+#include "ledger/types.h"
+
+namespace huikuan {
+
+//! A text attribute with few distinct values (region, collector…) stored as codes.
+struct Dictionary {
+  std::vector<std::string> values;  //!< code -> value; code 0 is "" (not set)
+  uint32_t code_of(const std::string& value);
+};
+
+class Snapshot {
+ public:
+  // Customers, sorted by external id. Customer c's invoices are
+  // [invoice_begin(c), invoice_end[c]) and its credits [credit_begin(c), credit_end[c]).
+  std::vector<std::string> customer_key;
+  std::vector<std::string> customer_name;
+  std::vector<uint32_t> customer_collector;  //!< codes into `collectors`
+  std::vector<uint32_t> customer_region;
+  std::vector<uint32_t> customer_industry;
+  std::vector<uint32_t> invoice_end;
+  std::vector<uint32_t> credit_end;
+  Dictionary collectors, regions, industries;
+
+  std::vector<Currency> currencies;  //!< currency code (uint8_t) -> currency
+
+  // Invoices (doc_type invoice), grouped by customer.
+  std::vector<int32_t> invoice_date;  //!< days since epoch
+  std::vector<int32_t> invoice_due;
+  std::vector<int64_t> invoice_amount;  //!< minor units
+  std::vector<uint8_t> invoice_currency;
+  //! Allocations of invoice i are [allocation_end[i-1], allocation_end[i]) (0 for i = 0).
+  std::vector<uint32_t> allocation_end;
+  std::vector<int32_t> allocation_date;        //!< ascending within an invoice
+  std::vector<int64_t> allocation_cumulative;  //!< running sum within an invoice
+
+  // Credits: payments and credit notes, grouped by customer.
+  std::vector<int32_t> credit_date;
+  std::vector<int64_t> credit_amount;
+  std::vector<uint8_t> credit_currency;
+  std::vector<uint8_t> credit_is_note;  //!< 1 for a credit note, 0 for a payment
+
+  size_t customer_count() const { return customer_key.size(); }
+  size_t invoice_count() const { return invoice_date.size(); }
+  uint32_t invoice_begin(size_t c) const { return c == 0 ? 0 : invoice_end[c - 1]; }
+  uint32_t credit_begin(size_t c) const { return c == 0 ? 0 : credit_end[c - 1]; }
+
+  //! Amount of invoice i allocated on or before `day`.
+  int64_t allocated_by(size_t i, int32_t day) const {
+    const uint32_t begin = i == 0 ? 0 : allocation_end[i - 1];
+    uint32_t end = allocation_end[i];
+    while (end > begin && allocation_date[end - 1] > day) --end;  // runs are short
+    return end == begin ? 0 : allocation_cumulative[end - 1];
+  }
+
+  //! Bytes held by the columns (not counting allocator overhead).
+  size_t memory_bytes() const;
+};
+
+//! Collects ledger rows in any order and builds a Snapshot. Rows refer to each other by the
+//! store's internal ids, as Store::read_* delivers them.
+class SnapshotBuilder {
+ public:
+  void add(const Customer& customer);
+  void add(const Invoice& document);  //!< an invoice or a credit note
+  void add(const Payment& payment);
+  void add(const Allocation& allocation);
+
+  //! Fails if a row refers to an unknown id or more than 255 currencies appear.
+  Result<std::shared_ptr<const Snapshot>> build();
+
+ private:
+  struct Doc {
+    int64_t id;
+    int64_t customer_id;
+    int32_t date;
+    int32_t due;
+    int64_t amount;
+    Currency currency;
+    bool is_invoice;
+  };
+  struct Alloc {
+    int64_t invoice_id;
+    int32_t date;
+    int64_t amount;
+  };
+  std::vector<Customer> customers_;
+  std::vector<Doc> docs_;
+  std::vector<Alloc> allocations_;
+};
+
+}  // namespace huikuan

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Huikuan builds and tests with. Idempotent: does nothing
+# (and needs no network) when every package is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ninja-build
+  libsqlite3-dev libsqlitecpp-dev sqlite3
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  libfmt-dev libspdlog-dev libexpected-dev
+  libxlsxwriter-dev libicu-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

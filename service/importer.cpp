@@ -1,0 +1,693 @@
+#include "service/importer.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "io/csv_reader.h"
+#include "io/text_encoding.h"
+
+namespace huikuan {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class RowState : uint8_t { kStored, kAdded, kUpdated };
+
+// Rows of one entity: those already stored and those this import adds or changes, by key.
+template <class Row>
+struct Table {
+  std::vector<Row> rows;
+  std::vector<RowState> state;
+  std::vector<uint32_t> line;  // line in this import's file; 0 for rows only in the store
+  std::unordered_map<std::string, size_t> by_key;
+  std::unordered_map<int64_t, size_t> by_id;
+  int64_t next_id = 1;
+
+  void add_stored(Row row, std::string key) {
+    next_id = std::max(next_id, row.id + 1);
+    by_key.emplace(std::move(key), rows.size());
+    by_id.emplace(row.id, rows.size());
+    rows.push_back(std::move(row));
+    state.push_back(RowState::kStored);
+    line.push_back(0);
+  }
+  const Row* find(const std::string& key) const {
+    auto it = by_key.find(key);
+    return it == by_key.end() ? nullptr : &rows[it->second];
+  }
+  const Row* find(int64_t id) const {
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : &rows[it->second];
+  }
+};
+
+using Fields = std::vector<std::pair<const char*, std::string>>;
+
+std::string optional_text(const auto& value) {
+  if (!value) return "";
+  if constexpr (std::is_same_v<std::decay_t<decltype(*value)>, Currency>) {
+    return std::string(value->code_view());
+  } else {
+    return std::to_string(*value);
+  }
+}
+
+std::string doc_type_text(DocType type) {
+  return type == DocType::kCreditNote ? "credit_note" : "invoice";
+}
+
+// The user-visible value of every field, for change records. Amounts are in minor units
+// formatted with the currency's digits, as in the files.
+Fields fields_of(const Customer& c) {
+  const int digits = c.currency ? c.currency->minor_digits : 2;
+  return {{"name", c.name},
+          {"currency", optional_text(c.currency)},
+          {"payment_terms_days", optional_text(c.payment_terms_days)},
+          {"credit_limit", c.credit_limit ? format_minor_units(*c.credit_limit, digits) : ""},
+          {"credit_grade", c.credit_grade},
+          {"industry", c.industry},
+          {"region", c.region},
+          {"customer_type", c.customer_type},
+          {"importance", c.importance},
+          {"collector", c.collector},
+          {"email", c.email},
+          {"phone", c.phone},
+          {"timezone", c.timezone},
+          {"language", c.language},
+          {"country", c.country}};
+}
+
+template <class Row>
+std::string external_id(const Table<Row>& table, int64_t id) {
+  const Row* row = table.find(id);
+  return row ? row->external_id : std::to_string(id);
+}
+
+Fields fields_of(const Invoice& d, const Table<Customer>& customers) {
+  return {{"customer_id", external_id(customers, d.customer_id)},
+          {"doc_type", doc_type_text(d.doc_type)},
+          {"invoice_date", d.invoice_date.to_string()},
+          {"due_date", d.due_date.to_string()},
+          {"currency", std::string(d.currency.code_view())},
+          {"amount", format_minor_units(d.amount, d.currency.minor_digits)},
+          {"contract_id", d.contract_id},
+          {"reference", d.reference}};
+}
+
+Fields fields_of(const Payment& p, const Table<Customer>& customers) {
+  return {{"customer_id", external_id(customers, p.customer_id)},
+          {"payment_date", p.payment_date.to_string()},
+          {"currency", std::string(p.currency.code_view())},
+          {"amount", format_minor_units(p.amount, p.currency.minor_digits)},
+          {"reference", p.reference}};
+}
+
+std::string utc_now() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+// One CSV file's header: where each known column is, which are required.
+struct Header {
+  std::unordered_map<std::string, size_t> index;
+
+  std::optional<size_t> find(const std::string& name) const {
+    auto it = index.find(name);
+    return it == index.end() ? std::nullopt : std::optional(it->second);
+  }
+};
+
+class Importer {
+ public:
+  Importer(Store& store, const ImportOptions& options) : store_(store), options_(options) {}
+
+  tl::expected<ImportSummary, ImportFailure> run();
+
+ private:
+  // Reads one field of the current row, recording an error if it is bad.
+  class Row {
+   public:
+    Row(Importer& importer, const std::string& file, size_t line, const Header& header,
+        const std::vector<std::string_view>& fields)
+        : importer_(importer), file_(file), line_(line), header_(header), fields_(fields) {}
+
+    std::string_view text(const char* column) const {
+      auto at = header_.find(column);
+      return at && *at < fields_.size() ? fields_[*at] : std::string_view{};
+    }
+    std::optional<std::string_view> required(const char* column) {
+      const std::string_view value = text(column);
+      if (value.empty()) return error(column, "required value missing"), std::nullopt;
+      return value;
+    }
+    std::optional<Date> date(const char* column) {
+      auto value = required(column);
+      if (!value) return std::nullopt;
+      auto date = Date::parse(*value);
+      if (!date) return error(column, date.error().message), std::nullopt;
+      return *date;
+    }
+    std::optional<Currency> currency(const char* column, bool is_required) {
+      const std::string_view value = is_required ? required(column).value_or("") : text(column);
+      if (value.empty()) return std::nullopt;
+      auto currency = Currency::find(value);
+      if (!currency) return error(column, currency.error().message), std::nullopt;
+      return *currency;
+    }
+    //! A positive amount in `currency`.
+    std::optional<int64_t> amount(const char* column, Currency currency, bool is_required = true) {
+      const std::string_view value = is_required ? required(column).value_or("") : text(column);
+      if (value.empty()) return std::nullopt;
+      auto money = Money::parse(value, currency);
+      if (!money) return error(column, money.error().message), std::nullopt;
+      if (money->minor() <= 0)
+        return error(column, fmt::format("'{}' is not positive", value)), std::nullopt;
+      return money->minor();
+    }
+    std::optional<int32_t> whole_number(const char* column) {
+      const std::string_view value = text(column);
+      int32_t number = 0;
+      if (value.empty()) return std::nullopt;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (ec != std::errc{} || end != value.data() + value.size() || number < 0) {
+        return error(column, fmt::format("'{}' is not a whole number of days", value)),
+               std::nullopt;
+      }
+      return number;
+    }
+    void error(const char* column, std::string message) {
+      importer_.error(fmt::format("{}:{}", file_, line_), column, std::move(message));
+      ok_ = false;
+    }
+    bool ok() const { return ok_; }
+    size_t line() const { return line_; }
+
+   private:
+    Importer& importer_;
+    const std::string& file_;
+    size_t line_;
+    const Header& header_;
+    const std::vector<std::string_view>& fields_;
+    bool ok_ = true;
+  };
+
+  void error(std::string where, std::string field, std::string message) {
+    ++failure_.total_errors;
+    if (failure_.errors.size() < options_.max_errors) {
+      failure_.errors.push_back(Error{std::move(message), std::move(field), std::move(where)});
+    }
+  }
+
+  void load_stored();
+  //! Reads `file` in the import directory, if present, calling `row` for each data row.
+  void read_file(const std::string& file, std::initializer_list<const char*> required,
+                 std::initializer_list<const char*> optional, const std::function<void(Row&)>& row);
+  void read_customers();
+  void read_documents();
+  void read_payments();
+  void read_allocations();
+  void check_allocations();
+
+  template <class Record>
+  void merge(Table<Record>& table, Record record, const std::string& key, size_t line,
+             const std::function<Fields(const Record&)>& fields, const char* entity,
+             ImportCounts& counts);
+  void write();
+
+  Store& store_;
+  const ImportOptions& options_;
+  ImportSummary summary_;
+  ImportFailure failure_;
+  bool any_file_ = false;
+
+  Table<Customer> customers_;
+  Table<Invoice> documents_;  // invoices and credit notes
+  Table<Payment> payments_;
+  Table<Allocation> allocations_;
+  std::vector<ChangeRecord> changes_;
+  std::string now_ = utc_now();
+};
+
+std::string allocation_key(const Allocation& a) {
+  return fmt::format("{}|{}|{}|{}", a.invoice_id, a.payment_id, a.credit_note_id, a.date.days());
+}
+
+void Importer::load_stored() {
+  store_.read_customers([&](const Customer& c) { customers_.add_stored(c, c.external_id); });
+  store_.read_invoices(ReadMode::kFull,
+                       [&](const Invoice& d) { documents_.add_stored(d, d.external_id); });
+  store_.read_payments(ReadMode::kFull,
+                       [&](const Payment& p) { payments_.add_stored(p, p.external_id); });
+  store_.read_allocations(
+      [&](const Allocation& a) { allocations_.add_stored(a, allocation_key(a)); });
+}
+
+void Importer::read_file(const std::string& file, std::initializer_list<const char*> required,
+                         std::initializer_list<const char*> optional,
+                         const std::function<void(Row&)>& row) {
+  const fs::path path = fs::path(options_.dir) / file;
+  if (!fs::exists(path)) return;
+  any_file_ = true;
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return error(file, "", "cannot read the file");
+  auto text = to_utf8(std::move(bytes), options_.encoding);
+  if (!text) {
+    // The message starts with "line N: "; turn it into "file:N".
+    std::string message = text.error().message;
+    std::string where = file;
+    if (message.starts_with("line ")) {
+      const size_t colon = message.find(": ");
+      where += ":" + message.substr(5, colon - 5);
+      message.erase(0, colon + 2);
+    }
+    return error(where, "", message);
+  }
+  CsvReader reader(*text);
+  std::vector<std::string_view> fields;
+  auto has_header = reader.next(fields);
+  if (!has_header || !*has_header) {
+    return error(file + ":1", "",
+                 has_header ? "empty file: a header row is required" : has_header.error().message);
+  }
+  Header header;
+  for (size_t k = 0; k < fields.size(); ++k) {
+    std::string name(fields[k]);
+    const bool known = std::find_if(required.begin(), required.end(),
+                                    [&](const char* c) { return name == c; }) != required.end() ||
+                       std::find_if(optional.begin(), optional.end(),
+                                    [&](const char* c) { return name == c; }) != optional.end();
+    if (!known) {
+      summary_.warnings.push_back(fmt::format("{}:1: {}: unknown column ignored", file, name));
+      failure_.warnings.push_back(summary_.warnings.back());
+      continue;
+    }
+    if (!header.index.emplace(name, k).second) {
+      error(file + ":1", name, "column appears twice");
+    }
+  }
+  bool columns_ok = true;
+  for (const char* column : required) {
+    if (!header.find(column)) {
+      error(file + ":1", column, "required column missing");
+      columns_ok = false;
+    }
+  }
+  if (!columns_ok) return;
+  while (true) {
+    auto more = reader.next(fields);
+    if (!more) return error(fmt::format("{}:{}", file, reader.line()), "", more.error().message);
+    if (!*more) break;
+    Row r(*this, file, reader.line(), header, fields);
+    row(r);
+  }
+}
+
+template <class Record>
+void Importer::merge(Table<Record>& table, Record record, const std::string& key, size_t line,
+                     const std::function<Fields(const Record&)>& fields, const char* entity,
+                     ImportCounts& counts) {
+  auto it = table.by_key.find(key);
+  if (it == table.by_key.end()) {
+    record.id = table.next_id++;
+    table.by_key.emplace(key, table.rows.size());
+    table.by_id.emplace(record.id, table.rows.size());
+    table.rows.push_back(std::move(record));
+    table.state.push_back(RowState::kAdded);
+    table.line.push_back(static_cast<uint32_t>(line));
+    ++counts.added;
+    return;
+  }
+  const size_t k = it->second;
+  table.line[k] = static_cast<uint32_t>(line);
+  const Fields before = fields(table.rows[k]);
+  const Fields after = fields(record);
+  bool changed = false;
+  for (size_t f = 0; f < before.size(); ++f) {
+    if (before[f].second == after[f].second) continue;
+    changed = true;
+    changes_.push_back({now_, options_.actor, entity, key, before[f].first, before[f].second,
+                        after[f].second, options_.dir});
+  }
+  if (!changed) {
+    ++counts.unchanged;
+    return;
+  }
+  record.id = table.rows[k].id;
+  table.rows[k] = std::move(record);
+  table.state[k] = RowState::kUpdated;
+  ++counts.updated;
+}
+
+void Importer::read_customers() {
+  std::unordered_map<std::string, size_t> seen;
+  const std::string file = "customers.csv";
+  read_file(file, {"customer_id", "name"},
+            {"currency", "payment_terms_days", "credit_limit", "credit_grade", "industry", "region",
+             "customer_type", "importance", "collector", "email", "phone", "timezone", "language",
+             "country"},
+            [&](Row& r) {
+              Customer c;
+              auto id = r.required("customer_id");
+              auto name = r.required("name");
+              c.currency = r.currency("currency", false);
+              c.payment_terms_days = r.whole_number("payment_terms_days");
+              if (!r.text("credit_limit").empty()) {
+                if (!c.currency && r.text("currency").empty()) {
+                  r.error("credit_limit", "a credit limit needs the customer's currency");
+                } else if (c.currency) {
+                  c.credit_limit = r.amount("credit_limit", *c.currency);
+                }
+              }
+              if (!id || !name) return;
+              if (auto [at, fresh] = seen.emplace(*id, r.line()); !fresh) {
+                return r.error("customer_id", fmt::format("duplicate id '{}' (first on line {})",
+                                                          *id, at->second));
+              }
+              if (!r.ok()) return;
+              c.external_id = *id;
+              c.name = *name;
+              for (auto [field, column] : {std::pair{&c.credit_grade, "credit_grade"},
+                                           {&c.industry, "industry"},
+                                           {&c.region, "region"},
+                                           {&c.customer_type, "customer_type"},
+                                           {&c.importance, "importance"},
+                                           {&c.collector, "collector"},
+                                           {&c.email, "email"},
+                                           {&c.phone, "phone"},
+                                           {&c.timezone, "timezone"},
+                                           {&c.language, "language"},
+                                           {&c.country, "country"}}) {
+                *field = r.text(column);
+              }
+              merge<Customer>(
+                  customers_, std::move(c), std::string(*id), r.line(),
+                  [](const Customer& x) { return fields_of(x); }, "customer", summary_.customers);
+            });
+}
+
+void Importer::read_documents() {
+  std::unordered_map<std::string, size_t> seen;
+  read_file(
+      "invoices.csv",
+      {"invoice_id", "customer_id", "invoice_date", "due_date", "currency", "amount"},
+      {"doc_type", "contract_id", "reference"}, [&](Row& r) {
+        Invoice d;
+        auto id = r.required("invoice_id");
+        auto customer_key = r.required("customer_id");
+        auto invoice_date = r.date("invoice_date");
+        auto due_date = r.date("due_date");
+        auto currency = r.currency("currency", true);
+        std::optional<int64_t> amount;
+        if (currency) amount = r.amount("amount", *currency);
+        const std::string_view doc_type = r.text("doc_type");
+        if (doc_type == "credit_note") {
+          d.doc_type = DocType::kCreditNote;
+        } else if (!doc_type.empty() && doc_type != "invoice") {
+          r.error("doc_type", fmt::format("'{}' is neither invoice nor credit_note", doc_type));
+        }
+        const Customer* customer = nullptr;
+        if (customer_key) {
+          customer = customers_.find(std::string(*customer_key));
+          if (!customer)
+            r.error("customer_id", fmt::format("unknown customer '{}'", *customer_key));
+        }
+        if (invoice_date && due_date && *due_date < *invoice_date) {
+          r.error("due_date", fmt::format("{} is before the invoice date {}", due_date->to_string(),
+                                          invoice_date->to_string()));
+        }
+        if (!id) return;
+        if (auto [at, fresh] = seen.emplace(*id, r.line()); !fresh) {
+          return r.error("invoice_id",
+                         fmt::format("duplicate id '{}' (first on line {})", *id, at->second));
+        }
+        if (!r.ok()) return;
+        d.external_id = *id;
+        d.customer_id = customer->id;
+        d.invoice_date = *invoice_date;
+        d.due_date = *due_date;
+        d.currency = *currency;
+        d.amount = *amount;
+        d.contract_id = r.text("contract_id");
+        d.reference = r.text("reference");
+        merge<Invoice>(
+            documents_, std::move(d), std::string(*id), r.line(),
+            [&](const Invoice& x) { return fields_of(x, customers_); }, "invoice",
+            summary_.invoices);
+      });
+}
+
+void Importer::read_payments() {
+  std::unordered_map<std::string, size_t> seen;
+  read_file("payments.csv", {"payment_id", "customer_id", "payment_date", "currency", "amount"},
+            {"reference"}, [&](Row& r) {
+              Payment p;
+              auto id = r.required("payment_id");
+              auto customer_key = r.required("customer_id");
+              auto payment_date = r.date("payment_date");
+              auto currency = r.currency("currency", true);
+              std::optional<int64_t> amount;
+              if (currency) amount = r.amount("amount", *currency);
+              const Customer* customer = nullptr;
+              if (customer_key) {
+                customer = customers_.find(std::string(*customer_key));
+                if (!customer)
+                  r.error("customer_id", fmt::format("unknown customer '{}'", *customer_key));
+              }
+              if (!id) return;
+              if (auto [at, fresh] = seen.emplace(*id, r.line()); !fresh) {
+                return r.error("payment_id", fmt::format("duplicate id '{}' (first on line {})",
+                                                         *id, at->second));
+              }
+              if (!r.ok()) return;
+              p.external_id = *id;
+              p.customer_id = customer->id;
+              p.payment_date = *payment_date;
+              p.currency = *currency;
+              p.amount = *amount;
+              p.reference = r.text("reference");
+              merge<Payment>(
+                  payments_, std::move(p), std::string(*id), r.line(),
+                  [&](const Payment& x) { return fields_of(x, customers_); }, "payment",
+                  summary_.payments);
+            });
+}
+
+void Importer::read_allocations() {
+  std::unordered_map<std::string, size_t> seen;
+  read_file(
+      "allocations.csv", {"invoice_id", "amount", "date"}, {"payment_id", "credit_note_id"},
+      [&](Row& r) {
+        Allocation a;
+        auto invoice_key = r.required("invoice_id");
+        auto date = r.date("date");
+        const std::string_view payment_key = r.text("payment_id");
+        const std::string_view note_key = r.text("credit_note_id");
+        const Invoice* invoice = nullptr;
+        if (invoice_key) {
+          invoice = documents_.find(std::string(*invoice_key));
+          if (!invoice || invoice->doc_type != DocType::kInvoice) {
+            r.error("invoice_id", fmt::format("unknown invoice '{}'", *invoice_key));
+            invoice = nullptr;
+          }
+        }
+        std::string source_key;
+        if (payment_key.empty() == note_key.empty()) {
+          r.error("payment_id", "exactly one of payment_id and credit_note_id is required");
+        } else if (!payment_key.empty()) {
+          const Payment* payment = payments_.find(std::string(payment_key));
+          if (!payment)
+            r.error("payment_id", fmt::format("unknown payment '{}'", payment_key));
+          else
+            a.payment_id = payment->id;
+          source_key = fmt::format("payment {}", payment_key);
+        } else {
+          const Invoice* note = documents_.find(std::string(note_key));
+          if (!note || note->doc_type != DocType::kCreditNote) {
+            r.error("credit_note_id", fmt::format("unknown credit note '{}'", note_key));
+          } else {
+            a.credit_note_id = note->id;
+          }
+          source_key = fmt::format("credit note {}", note_key);
+        }
+        std::optional<int64_t> amount;
+        if (invoice) amount = r.amount("amount", invoice->currency);
+        if (!r.ok()) return;
+        a.invoice_id = invoice->id;
+        a.amount = *amount;
+        a.date = *date;
+        const std::string key = allocation_key(a);
+        if (auto [at, fresh] = seen.emplace(key, r.line()); !fresh) {
+          return r.error(
+              "invoice_id",
+              fmt::format("duplicate allocation of {} to invoice '{}' on {} (first on line {})",
+                          source_key, *invoice_key, date->to_string(), at->second));
+        }
+        const int digits = invoice->currency.minor_digits;
+        merge<Allocation>(
+            allocations_, std::move(a), key, r.line(),
+            [digits](const Allocation& x) {
+              return Fields{{"amount", format_minor_units(x.amount, digits)}};
+            },
+            "allocation", summary_.allocations);
+      });
+}
+
+// Checks every allocation against the documents as they will be after this import: same
+// customer and currency, dated no earlier than either document, and no document allocated
+// beyond its amount (stored allocations included).
+void Importer::check_allocations() {
+  const bool documents_changed = summary_.invoices.updated + summary_.payments.updated > 0;
+  std::unordered_map<int64_t, int64_t> invoice_total, payment_total, note_total;
+  std::unordered_map<int64_t, uint32_t> invoice_line, payment_line, note_line;  // last file line
+  for (size_t k = 0; k < allocations_.rows.size(); ++k) {
+    const Allocation& a = allocations_.rows[k];
+    const Invoice* invoice = documents_.find(a.invoice_id);
+    const Invoice* note = a.credit_note_id ? documents_.find(a.credit_note_id) : nullptr;
+    const Payment* payment = a.payment_id ? payments_.find(a.payment_id) : nullptr;
+    const uint32_t line = allocations_.line[k];
+    invoice_total[a.invoice_id] += a.amount;
+    (payment ? payment_total[a.payment_id] : note_total[a.credit_note_id]) += a.amount;
+    if (line) {
+      invoice_line[a.invoice_id] = line;
+      (payment ? payment_line[a.payment_id] : note_line[a.credit_note_id]) = line;
+    }
+    if (!line && !documents_changed) continue;  // stored and untouched: checked when imported
+    const std::string where =
+        line ? fmt::format("allocations.csv:{}", line) : std::string("allocations (stored)");
+    const std::string source =
+        payment ? "payment " + payment->external_id : "credit note " + note->external_id;
+    const int64_t source_customer = payment ? payment->customer_id : note->customer_id;
+    const Currency source_currency = payment ? payment->currency : note->currency;
+    const Date source_date = payment ? payment->payment_date : note->invoice_date;
+    if (invoice->doc_type != DocType::kInvoice) {
+      error(where, "invoice_id", fmt::format("'{}' is now a credit note", invoice->external_id));
+    }
+    if (source_customer != invoice->customer_id) {
+      error(where, payment ? "payment_id" : "credit_note_id",
+            fmt::format("{} belongs to customer '{}', invoice '{}' to '{}'", source,
+                        external_id(customers_, source_customer), invoice->external_id,
+                        external_id(customers_, invoice->customer_id)));
+    }
+    if (!(source_currency == invoice->currency)) {
+      error(where, payment ? "payment_id" : "credit_note_id",
+            fmt::format("{} is in {}, invoice '{}' in {}", source, source_currency.code_view(),
+                        invoice->external_id, invoice->currency.code_view()));
+    }
+    if (a.date < invoice->invoice_date || a.date < source_date) {
+      const bool before_invoice = a.date < invoice->invoice_date;
+      error(where, "date",
+            fmt::format("{} is before {} dated {}", a.date.to_string(),
+                        before_invoice ? "invoice '" + invoice->external_id + "'" : source,
+                        (before_invoice ? invoice->invoice_date : source_date).to_string()));
+    }
+  }
+  auto check_total = [&](const std::unordered_map<int64_t, int64_t>& totals,
+                         const std::unordered_map<int64_t, uint32_t>& lines, const char* column,
+                         const char* what, auto&& document_of) {
+    for (const auto& [id, total] : totals) {
+      const auto [document_id, amount, currency, document_line, document_file] = document_of(id);
+      if (total <= amount) continue;
+      auto line = lines.find(id);
+      const std::string where = line != lines.end()
+                                    ? fmt::format("allocations.csv:{}", line->second)
+                                    : fmt::format("{}:{}", document_file, document_line);
+      error(where, line != lines.end() ? column : "amount",
+            fmt::format("allocations to {} '{}' total {}, more than its amount {}", what,
+                        document_id, format_minor_units(total, currency.minor_digits),
+                        format_minor_units(amount, currency.minor_digits)));
+    }
+  };
+  auto document = [&](int64_t id) {
+    const size_t k = documents_.by_id.at(id);
+    const Invoice& d = documents_.rows[k];
+    return std::tuple{d.external_id, d.amount, d.currency, documents_.line[k], "invoices.csv"};
+  };
+  check_total(invoice_total, invoice_line, "amount", "invoice", document);
+  check_total(note_total, note_line, "credit_note_id", "credit note", document);
+  check_total(payment_total, payment_line, "payment_id", "payment", [&](int64_t id) {
+    const size_t k = payments_.by_id.at(id);
+    const Payment& p = payments_.rows[k];
+    return std::tuple{p.external_id, p.amount, p.currency, payments_.line[k], "payments.csv"};
+  });
+}
+
+template <class Record>
+void write_rows(Table<Record>& table, void (Store::*insert)(std::span<const Record>),
+                void (Store::*update)(const Record&), Store& store) {
+  std::vector<Record> added;
+  for (size_t k = 0; k < table.rows.size(); ++k) {
+    if (table.state[k] == RowState::kAdded) {
+      added.push_back(std::move(table.rows[k]));
+    } else if (table.state[k] == RowState::kUpdated) {
+      (store.*update)(table.rows[k]);
+    }
+  }
+  (store.*insert)(added);
+}
+
+void Importer::write() {
+  write_rows(customers_, &Store::insert_customers, &Store::update_customer, store_);
+  write_rows(documents_, &Store::insert_invoices, &Store::update_invoice, store_);
+  write_rows(payments_, &Store::insert_payments, &Store::update_payment, store_);
+  write_rows(allocations_, &Store::insert_allocations, &Store::update_allocation, store_);
+  auto counts = [](const char* name, const ImportCounts& c) {
+    return fmt::format("{} +{} ~{}", name, c.added, c.updated);
+  };
+  changes_.push_back(
+      {now_, options_.actor, "import", options_.dir, "rows", "",
+       fmt::format("{}, {}, {}, {}", counts("customers", summary_.customers),
+                   counts("invoices", summary_.invoices), counts("payments", summary_.payments),
+                   counts("allocations", summary_.allocations)),
+       options_.dir});
+  store_.insert_changes(changes_);
+  store_.bump_ledger_version();
+}
+
+tl::expected<ImportSummary, ImportFailure> Importer::run() {
+  if (!fs::is_directory(options_.dir)) {
+    error(options_.dir, "", "not a directory");
+    return tl::unexpected(failure_);
+  }
+  // Reading and validating happen inside the write transaction, so no other writer can change
+  // the stored rows between the checks and the writes.
+  auto result = store_.transaction([&]() -> Result<void> {
+    load_stored();
+    read_customers();
+    read_documents();
+    read_payments();
+    read_allocations();
+    if (!any_file_) {
+      error(options_.dir, "",
+            "none of customers.csv, invoices.csv, payments.csv, allocations.csv found");
+    }
+    if (failure_.total_errors == 0) check_allocations();
+    if (failure_.total_errors > 0) return fail("import failed");
+    const auto& s = summary_;
+    if (s.customers.added + s.customers.updated + s.invoices.added + s.invoices.updated +
+            s.payments.added + s.payments.updated + s.allocations.added + s.allocations.updated >
+        0) {
+      write();
+    }
+    return {};
+  });
+  if (!result) return tl::unexpected(failure_);
+  return summary_;
+}
+
+}  // namespace
+
+tl::expected<ImportSummary, ImportFailure> import_ledger(Store& store,
+                                                         const ImportOptions& options) {
+  Importer importer(store, options);
+  return importer.run();
+}
+
+}  // namespace huikuan

@@ -1,0 +1,42 @@
+#pragma once
+// Use case: import the source system's receivables (customers, invoices and credit notes,
+// payments, allocations) from CSV files in one atomic, idempotent transaction.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "store/store.h"
+
+namespace huikuan {
+
+struct ImportOptions {
+  std::string dir;  //!< holds any of customers.csv, invoices.csv, payments.csv, allocations.csv
+  std::string encoding = "utf-8";  //!< or "gb18030"
+  std::string actor = "import";    //!< recorded with every change
+  size_t max_errors = 100;         //!< errors reported before giving up on listing more
+};
+
+struct ImportCounts {
+  int64_t added = 0, updated = 0, unchanged = 0;
+};
+
+struct ImportSummary {
+  ImportCounts customers, invoices, payments, allocations;
+  std::vector<std::string> warnings;  //!< e.g. unknown columns, "file:line: column: reason"
+};
+
+struct ImportFailure {
+  std::vector<Error> errors;  //!< each with where = "file:line" and the column as field
+  size_t total_errors = 0;    //!< may exceed errors.size() when capped at max_errors
+  std::vector<std::string> warnings;
+};
+
+//! Validates every file completely, then writes all of it in one transaction, or nothing.
+//! Rows already stored and unchanged are left alone; a changed row is updated by its external
+//! id and each changed field is recorded in the change log with its previous value.
+tl::expected<ImportSummary, ImportFailure> import_ledger(Store& store,
+                                                         const ImportOptions& options);
+
+}  // namespace huikuan

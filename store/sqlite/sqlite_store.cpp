@@ -1,0 +1,417 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+extern const unsigned char sqlite_migration_001[];
+extern const std::size_t sqlite_migration_001_size;
+
+namespace huikuan {
+namespace {
+
+struct Migration {
+  int version;
+  const unsigned char* sql;
+  std::size_t size;
+};
+
+const Migration kMigrations[] = {
+    {1, sqlite_migration_001, sqlite_migration_001_size},
+};
+
+const char* doc_type_name(DocType type) {
+  return type == DocType::kCreditNote ? "credit_note" : "invoice";
+}
+
+Currency currency_column(const SQLite::Column& column) {
+  auto currency = Currency::find(column.getString());
+  if (!currency) throw std::runtime_error("stored row has " + currency.error().message);
+  return *currency;
+}
+
+Date date_column(const SQLite::Column& column) {
+  auto date = Date::parse(column.getString());
+  if (!date) throw std::runtime_error("stored row has " + date.error().message);
+  return *date;
+}
+
+// Binds an optional id; 0 means "none" and is stored as NULL.
+void bind_id(SQLite::Statement& statement, int index, int64_t id) {
+  if (id == 0) {
+    statement.bind(index);
+  } else {
+    statement.bind(index, id);
+  }
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path)
+      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = NORMAL");
+    db_.exec("PRAGMA foreign_keys = ON");
+    db_.exec("PRAGMA cache_size = -262144");  // 256 MiB page cache
+    db_.exec("PRAGMA temp_store = MEMORY");
+    db_.setBusyTimeout(10000);
+  }
+
+  void migrate() {
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const int current = schema_version();
+    for (const auto& migration : kMigrations) {
+      if (migration.version <= current) continue;
+      SQLite::Transaction transaction(db_);
+      db_.exec(std::string(reinterpret_cast<const char*>(migration.sql), migration.size));
+      SQLite::Statement record(db_,
+                               "INSERT INTO schema_migrations (version, applied_at) "
+                               "VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+      record.bind(1, migration.version);
+      record.exec();
+      transaction.commit();
+    }
+  }
+
+  Result<void> transaction(const std::function<Result<void>()>& work) override {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    auto result = work();  // an exception rolls back in ~Transaction
+    if (result) transaction.commit();
+    return result;
+  }
+
+  int schema_version() override {
+    return db_.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+  }
+
+  int64_t ledger_version() override {
+    return db_.execAndGet("SELECT version FROM ledger_version").getInt64();
+  }
+
+  void bump_ledger_version() override {
+    db_.exec("UPDATE ledger_version SET version = version + 1");
+  }
+
+  void read_customers(const std::function<void(const Customer&)>& row) override {
+    SQLite::Statement query(db_,
+                            "SELECT id, external_id, name, currency, payment_terms_days, "
+                            "credit_limit, credit_grade, industry, region, customer_type, "
+                            "importance, collector, email, phone, timezone, language, country "
+                            "FROM customers ORDER BY id");
+    Customer c;
+    while (query.executeStep()) {
+      c.id = query.getColumn(0).getInt64();
+      c.external_id = query.getColumn(1).getString();
+      c.name = query.getColumn(2).getString();
+      c.currency = query.getColumn(3).isNull() ? std::nullopt
+                                               : std::optional(currency_column(query.getColumn(3)));
+      c.payment_terms_days =
+          query.getColumn(4).isNull() ? std::nullopt : std::optional(query.getColumn(4).getInt());
+      c.credit_limit =
+          query.getColumn(5).isNull() ? std::nullopt : std::optional(query.getColumn(5).getInt64());
+      c.credit_grade = query.getColumn(6).getString();
+      c.industry = query.getColumn(7).getString();
+      c.region = query.getColumn(8).getString();
+      c.customer_type = query.getColumn(9).getString();
+      c.importance = query.getColumn(10).getString();
+      c.collector = query.getColumn(11).getString();
+      c.email = query.getColumn(12).getString();
+      c.phone = query.getColumn(13).getString();
+      c.timezone = query.getColumn(14).getString();
+      c.language = query.getColumn(15).getString();
+      c.country = query.getColumn(16).getString();
+      row(c);
+    }
+  }
+
+  void read_invoices(ReadMode mode, const std::function<void(const Invoice&)>& row) override {
+    SQLite::Statement query(db_, mode == ReadMode::kFull
+                                     ? "SELECT id, customer_id, doc_type, invoice_date, due_date, "
+                                       "currency, amount, external_id, contract_id, reference "
+                                       "FROM invoices ORDER BY id"
+                                     : "SELECT id, customer_id, doc_type, invoice_date, due_date, "
+                                       "currency, amount FROM invoices ORDER BY id");
+    Invoice inv;
+    CurrencyCache currencies;
+    while (query.executeStep()) {
+      inv.id = query.getColumn(0).getInt64();
+      inv.customer_id = query.getColumn(1).getInt64();
+      inv.doc_type = query.getColumn(2).getString() == "credit_note" ? DocType::kCreditNote
+                                                                     : DocType::kInvoice;
+      inv.invoice_date = date_column(query.getColumn(3));
+      inv.due_date = date_column(query.getColumn(4));
+      inv.currency = currencies.get(query.getColumn(5));
+      inv.amount = query.getColumn(6).getInt64();
+      if (mode == ReadMode::kFull) {
+        inv.external_id = query.getColumn(7).getString();
+        inv.contract_id = query.getColumn(8).getString();
+        inv.reference = query.getColumn(9).getString();
+      }
+      row(inv);
+    }
+  }
+
+  void read_payments(ReadMode mode, const std::function<void(const Payment&)>& row) override {
+    SQLite::Statement query(db_, mode == ReadMode::kFull
+                                     ? "SELECT id, customer_id, payment_date, currency, amount, "
+                                       "external_id, reference FROM payments ORDER BY id"
+                                     : "SELECT id, customer_id, payment_date, currency, amount "
+                                       "FROM payments ORDER BY id");
+    Payment p;
+    CurrencyCache currencies;
+    while (query.executeStep()) {
+      p.id = query.getColumn(0).getInt64();
+      p.customer_id = query.getColumn(1).getInt64();
+      p.payment_date = date_column(query.getColumn(2));
+      p.currency = currencies.get(query.getColumn(3));
+      p.amount = query.getColumn(4).getInt64();
+      if (mode == ReadMode::kFull) {
+        p.external_id = query.getColumn(5).getString();
+        p.reference = query.getColumn(6).getString();
+      }
+      row(p);
+    }
+  }
+
+  void read_allocations(const std::function<void(const Allocation&)>& row) override {
+    SQLite::Statement query(db_,
+                            "SELECT id, invoice_id, payment_id, credit_note_id, amount, "
+                            "allocation_date FROM allocations ORDER BY id");
+    Allocation a;
+    while (query.executeStep()) {
+      a.id = query.getColumn(0).getInt64();
+      a.invoice_id = query.getColumn(1).getInt64();
+      a.payment_id = query.getColumn(2).getInt64();  // NULL reads as 0
+      a.credit_note_id = query.getColumn(3).getInt64();
+      a.amount = query.getColumn(4).getInt64();
+      a.date = date_column(query.getColumn(5));
+      row(a);
+    }
+  }
+
+  void insert_customers(std::span<const Customer> rows) override {
+    SQLite::Statement insert(db_, kInsertCustomer);
+    for (const auto& c : rows) {
+      bind_customer(insert, c);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  void update_customer(const Customer& c) override {
+    SQLite::Statement update(db_, kUpdateCustomer);
+    bind_customer(update, c);
+    update.exec();
+  }
+
+  void insert_invoices(std::span<const Invoice> rows) override {
+    SQLite::Statement insert(db_, kInsertInvoice);
+    for (const auto& inv : rows) {
+      bind_invoice(insert, inv);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  void update_invoice(const Invoice& inv) override {
+    SQLite::Statement update(db_, kUpdateInvoice);
+    bind_invoice(update, inv);
+    update.exec();
+  }
+
+  void insert_payments(std::span<const Payment> rows) override {
+    SQLite::Statement insert(db_, kInsertPayment);
+    for (const auto& p : rows) {
+      bind_payment(insert, p);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  void update_payment(const Payment& p) override {
+    SQLite::Statement update(db_, kUpdatePayment);
+    bind_payment(update, p);
+    update.exec();
+  }
+
+  void insert_allocations(std::span<const Allocation> rows) override {
+    SQLite::Statement insert(db_, kInsertAllocation);
+    for (const auto& a : rows) {
+      bind_allocation(insert, a);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  void update_allocation(const Allocation& a) override {
+    SQLite::Statement update(db_, kUpdateAllocation);
+    bind_allocation(update, a);
+    update.exec();
+  }
+
+  void insert_changes(std::span<const ChangeRecord> rows) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO ledger_changes (at, actor, entity, key, field, "
+                             "old_value, new_value, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& r : rows) {
+      insert.bindNoCopy(1, r.at);
+      insert.bindNoCopy(2, r.actor);
+      insert.bindNoCopy(3, r.entity);
+      insert.bindNoCopy(4, r.key);
+      insert.bindNoCopy(5, r.field);
+      insert.bindNoCopy(6, r.old_value);
+      insert.bindNoCopy(7, r.new_value);
+      insert.bindNoCopy(8, r.source);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  void read_changes(const std::function<void(const ChangeRecord&)>& row) override {
+    SQLite::Statement query(db_,
+                            "SELECT at, actor, entity, key, field, old_value, new_value, source "
+                            "FROM ledger_changes ORDER BY id");
+    ChangeRecord r;
+    while (query.executeStep()) {
+      r.at = query.getColumn(0).getString();
+      r.actor = query.getColumn(1).getString();
+      r.entity = query.getColumn(2).getString();
+      r.key = query.getColumn(3).getString();
+      r.field = query.getColumn(4).getString();
+      r.old_value = query.getColumn(5).getString();
+      r.new_value = query.getColumn(6).getString();
+      r.source = query.getColumn(7).getString();
+      row(r);
+    }
+  }
+
+ private:
+  // Currency codes repeat on every row; parse each distinct code once.
+  class CurrencyCache {
+   public:
+    Currency get(const SQLite::Column& column) {
+      const char* text = column.getText();
+      if (last_ && std::string_view(text) == last_->code_view()) return *last_;
+      last_ = currency_column(column);
+      return *last_;
+    }
+
+   private:
+    std::optional<Currency> last_;
+  };
+
+  static constexpr const char* kInsertCustomer =
+      "INSERT INTO customers (name, currency, payment_terms_days, credit_limit, credit_grade, "
+      "industry, region, customer_type, importance, collector, email, phone, timezone, language, "
+      "country, external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static constexpr const char* kUpdateCustomer =
+      "UPDATE customers SET name = ?, currency = ?, payment_terms_days = ?, credit_limit = ?, "
+      "credit_grade = ?, industry = ?, region = ?, customer_type = ?, importance = ?, "
+      "collector = ?, email = ?, phone = ?, timezone = ?, language = ?, country = ?, "
+      "external_id = ? WHERE id = ?";
+  static constexpr const char* kInsertInvoice =
+      "INSERT INTO invoices (customer_id, doc_type, invoice_date, due_date, currency, amount, "
+      "contract_id, reference, external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static constexpr const char* kUpdateInvoice =
+      "UPDATE invoices SET customer_id = ?, doc_type = ?, invoice_date = ?, due_date = ?, "
+      "currency = ?, amount = ?, contract_id = ?, reference = ?, external_id = ? WHERE id = ?";
+  static constexpr const char* kInsertPayment =
+      "INSERT INTO payments (customer_id, payment_date, currency, amount, reference, "
+      "external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  static constexpr const char* kUpdatePayment =
+      "UPDATE payments SET customer_id = ?, payment_date = ?, currency = ?, amount = ?, "
+      "reference = ?, external_id = ? WHERE id = ?";
+  static constexpr const char* kInsertAllocation =
+      "INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, "
+      "allocation_date, id) VALUES (?, ?, ?, ?, ?, ?)";
+  static constexpr const char* kUpdateAllocation =
+      "UPDATE allocations SET invoice_id = ?, payment_id = ?, credit_note_id = ?, amount = ?, "
+      "allocation_date = ? WHERE id = ?";
+
+  static void bind_customer(SQLite::Statement& s, const Customer& c) {
+    s.bindNoCopy(1, c.name);
+    if (c.currency) {
+      s.bind(2, std::string(c.currency->code_view()));
+    } else {
+      s.bind(2);
+    }
+    if (c.payment_terms_days) {
+      s.bind(3, *c.payment_terms_days);
+    } else {
+      s.bind(3);
+    }
+    if (c.credit_limit) {
+      s.bind(4, *c.credit_limit);
+    } else {
+      s.bind(4);
+    }
+    s.bindNoCopy(5, c.credit_grade);
+    s.bindNoCopy(6, c.industry);
+    s.bindNoCopy(7, c.region);
+    s.bindNoCopy(8, c.customer_type);
+    s.bindNoCopy(9, c.importance);
+    s.bindNoCopy(10, c.collector);
+    s.bindNoCopy(11, c.email);
+    s.bindNoCopy(12, c.phone);
+    s.bindNoCopy(13, c.timezone);
+    s.bindNoCopy(14, c.language);
+    s.bindNoCopy(15, c.country);
+    s.bindNoCopy(16, c.external_id);
+    s.bind(17, c.id);
+  }
+
+  static void bind_invoice(SQLite::Statement& s, const Invoice& inv) {
+    s.bind(1, inv.customer_id);
+    s.bindNoCopy(2, doc_type_name(inv.doc_type));
+    s.bind(3, inv.invoice_date.to_string());
+    s.bind(4, inv.due_date.to_string());
+    s.bind(5, std::string(inv.currency.code_view()));
+    s.bind(6, inv.amount);
+    s.bindNoCopy(7, inv.contract_id);
+    s.bindNoCopy(8, inv.reference);
+    s.bindNoCopy(9, inv.external_id);
+    s.bind(10, inv.id);
+  }
+
+  static void bind_payment(SQLite::Statement& s, const Payment& p) {
+    s.bind(1, p.customer_id);
+    s.bind(2, p.payment_date.to_string());
+    s.bind(3, std::string(p.currency.code_view()));
+    s.bind(4, p.amount);
+    s.bindNoCopy(5, p.reference);
+    s.bindNoCopy(6, p.external_id);
+    s.bind(7, p.id);
+  }
+
+  static void bind_allocation(SQLite::Statement& s, const Allocation& a) {
+    s.bind(1, a.invoice_id);
+    bind_id(s, 2, a.payment_id);
+    bind_id(s, 3, a.credit_note_id);
+    s.bind(4, a.amount);
+    s.bind(5, a.date.to_string());
+    s.bind(6, a.id);
+  }
+
+  SQLite::Database db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  try {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    auto store = std::make_unique<SqliteStore>(path);
+    store->migrate();
+    return std::unique_ptr<Store>(std::move(store));
+  } catch (const std::exception& e) {
+    return fail(fmt::format("cannot open database '{}': {}", path, e.what()));
+  }
+}
+
+}  // namespace huikuan
