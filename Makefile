@@ -5,7 +5,7 @@ JOBS      ?= $(shell nproc)
 DB        ?= data/huikuan.db
 DEMO_DIR  ?= data/demo
 DEMO_SIZE ?= 2000
-AS_OF     ?= $(shell date +%F)
+AS_OF     ?= 2026-06-30
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 .PHONY: all deps build run test test-unit test-asan format format-check bench clean
@@ -21,7 +21,7 @@ build: deps
 
 run: build
 	@mkdir -p data
-	$(BUILD)/huikuan gen --customers $(DEMO_SIZE) --seed 42 --out $(DEMO_DIR)
+	$(BUILD)/huikuan gen --customers $(DEMO_SIZE) --seed 42 --as-of $(AS_OF) --out $(DEMO_DIR)
 	$(BUILD)/huikuan import --db $(DB) $(DEMO_DIR)
 	$(BUILD)/huikuan report aging --db $(DB) --as-of $(AS_OF) --by region
 	$(BUILD)/huikuan report kpi --db $(DB) --from $$(date -d "$(AS_OF) -89 days" +%F) --to $(AS_OF)

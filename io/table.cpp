@@ -236,11 +236,11 @@ void write_csv_line(std::ostream& out, const std::vector<std::string>& fields) {
 }
 
 // One CSV record for `row`, led by the section title when tables are told apart.
-std::vector<std::string> csv_record(const Table& table, const std::vector<Cell>& row,
+std::vector<std::string> csv_record(const Table& table, const std::vector<Cell>& row, size_t count,
                                     bool sectioned) {
   std::vector<std::string> fields;
   if (sectioned) fields.push_back(table.title);
-  for (size_t c = 0; c < column_count(table); ++c) fields.push_back(csv_value(cell_at(row, c)));
+  for (size_t c = 0; c < count; ++c) fields.push_back(csv_value(cell_at(row, c)));
   return fields;
 }
 
@@ -414,19 +414,21 @@ void write_csv(std::ostream& out, const std::vector<Table>& tables) {
                                                           [](auto& t) { return !t.title.empty(); });
   const std::vector<std::string>* header = nullptr;
   for (const Table& table : tables) {
+    const size_t count = column_count(table);
     // Tables normally share columns and one header serves all; otherwise each gets its own.
     if (!header || *header != table.columns) {
       std::vector<std::string> names;
       if (sectioned) names.push_back("section");
-      for (size_t c = 0; c < column_count(table); ++c) {
+      for (size_t c = 0; c < count; ++c) {
         names.push_back(c < table.columns.size() ? table.columns[c] : "");
       }
       write_csv_line(out, names);
       header = &table.columns;
     }
-    for (const auto& row : table.rows) write_csv_line(out, csv_record(table, row, sectioned));
+    for (const auto& row : table.rows)
+      write_csv_line(out, csv_record(table, row, count, sectioned));
     if (table.totals) {
-      std::vector<std::string> fields = csv_record(table, *table.totals, sectioned);
+      std::vector<std::string> fields = csv_record(table, *table.totals, count, sectioned);
       const size_t key = sectioned ? 1 : 0;
       fields.resize(std::max(fields.size(), key + 1));
       fields[key] = "TOTAL";

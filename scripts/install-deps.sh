@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libfmt-dev libspdlog-dev libexpected-dev
-  libxlsxwriter-dev libicu-dev
+  libxlsxwriter-dev libicu-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
 )

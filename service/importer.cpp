@@ -1,5 +1,7 @@
 #include "service/importer.h"
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/strings/string_view.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -21,30 +23,67 @@ namespace fs = std::filesystem;
 enum class RowState : uint8_t { kStored, kAdded, kUpdated };
 
 // Rows of one entity: those already stored and those this import adds or changes, by key.
-template <class Row>
+// Allocations have no id in the source system: they are known by what they link and when.
+struct AllocationKey {
+  int64_t invoice_id, payment_id, credit_note_id;
+  int32_t date;
+  bool operator==(const AllocationKey&) const = default;
+  template <class H>
+  friend H AbslHashValue(H h, const AllocationKey& k) {
+    return H::combine(std::move(h), k.invoice_id, k.payment_id, k.credit_note_id, k.date);
+  }
+};
+
+AllocationKey allocation_key(const Allocation& a) {
+  return {a.invoice_id, a.payment_id, a.credit_note_id, a.date.days()};
+}
+
+// Rows of one entity: those already stored and those this import adds or changes, by key.
+template <class Row, class Key = std::string>
 struct Table {
   std::vector<Row> rows;
   std::vector<RowState> state;
-  std::vector<uint32_t> line;  // line in this import's file; 0 for rows only in the store
-  std::unordered_map<std::string, size_t> by_key;
-  std::unordered_map<int64_t, size_t> by_id;
+  std::vector<uint32_t> line;  // line in this import's file; 0 for rows the file does not name
+  absl::flat_hash_map<Key, uint32_t> by_key;
+  std::vector<uint32_t> by_id;  // store id -> position + 1, 0 where no row has the id
   int64_t next_id = 1;
 
-  void add_stored(Row row, std::string key) {
-    next_id = std::max(next_id, row.id + 1);
-    by_key.emplace(std::move(key), rows.size());
-    by_id.emplace(row.id, rows.size());
-    rows.push_back(std::move(row));
-    state.push_back(RowState::kStored);
-    line.push_back(0);
+  void reserve(size_t more) {
+    rows.reserve(rows.size() + more);
+    state.reserve(rows.size() + more);
+    line.reserve(rows.size() + more);
+    by_key.reserve(rows.size() + more);
   }
-  const Row* find(const std::string& key) const {
-    auto it = by_key.find(key);
+  //! Appends a row and indexes it; returns its position.
+  uint32_t append(Row row, Key key, RowState row_state, uint32_t row_line) {
+    const auto position = static_cast<uint32_t>(rows.size());
+    next_id = std::max(next_id, row.id + 1);
+    const auto id = static_cast<size_t>(row.id);
+    if (by_id.size() <= id) by_id.resize(std::max(id + 1, by_id.size() * 2), 0);
+    by_id[id] = position + 1;
+    by_key.emplace(std::move(key), position);
+    rows.push_back(std::move(row));
+    state.push_back(row_state);
+    line.push_back(row_line);
+    return position;
+  }
+  //! By key; external ids are looked up as views, without building a string.
+  template <class K>
+  const Row* find(const K& key) const requires(!std::is_integral_v<K>) {
+    auto it = by_key.end();
+    if constexpr (std::is_same_v<K, std::string_view>) {
+      it =
+          by_key.find(absl::string_view(key.data(), key.size()));  // Debian's absl has its own view
+    } else {
+      it = by_key.find(key);
+    }
     return it == by_key.end() ? nullptr : &rows[it->second];
   }
+  //! Position of the row with store id `id`; the id must exist.
+  size_t position_of(int64_t id) const { return by_id[static_cast<size_t>(id)] - 1; }
   const Row* find(int64_t id) const {
-    auto it = by_id.find(id);
-    return it == by_id.end() ? nullptr : &rows[it->second];
+    const auto k = static_cast<size_t>(id);
+    return k < by_id.size() && by_id[k] ? &rows[by_id[k] - 1] : nullptr;
   }
 };
 
@@ -84,8 +123,8 @@ Fields fields_of(const Customer& c) {
           {"country", c.country}};
 }
 
-template <class Row>
-std::string external_id(const Table<Row>& table, int64_t id) {
+template <class Row, class Key>
+std::string external_id(const Table<Row, Key>& table, int64_t id) {
   const Row* row = table.find(id);
   return row ? row->external_id : std::to_string(id);
 }
@@ -115,12 +154,20 @@ std::string utc_now() {
 }
 
 // One CSV file's header: where each known column is, which are required.
+// A handful of columns: a linear search beats hashing a temporary string per field.
 struct Header {
-  std::unordered_map<std::string, size_t> index;
+  std::vector<std::pair<std::string, size_t>> columns;
 
-  std::optional<size_t> find(const std::string& name) const {
-    auto it = index.find(name);
-    return it == index.end() ? std::nullopt : std::optional(it->second);
+  std::optional<size_t> find(std::string_view name) const {
+    for (const auto& [column, index] : columns) {
+      if (column == name) return index;
+    }
+    return std::nullopt;
+  }
+  bool add(std::string name, size_t index) {
+    if (find(name)) return false;
+    columns.emplace_back(std::move(name), index);
+    return true;
   }
 };
 
@@ -206,20 +253,35 @@ class Importer {
   }
 
   void load_stored();
-  //! Reads `file` in the import directory, if present, calling `row` for each data row.
+  //! Reads `file` in the import directory, if present: `reserve` hears its line count, then
+  //! `row` is called for each data row.
   void read_file(const std::string& file, std::initializer_list<const char*> required,
-                 std::initializer_list<const char*> optional, const std::function<void(Row&)>& row);
+                 std::initializer_list<const char*> optional,
+                 const std::function<void(size_t)>& reserve, const std::function<void(Row&)>& row);
   void read_customers();
   void read_documents();
   void read_payments();
   void read_allocations();
   void check_allocations();
 
-  template <class Record>
-  void merge(Table<Record>& table, Record record, const std::string& key, size_t line,
-             const std::function<Fields(const Record&)>& fields, const char* entity,
-             ImportCounts& counts);
+  //! Adds `record` or updates the stored row with its key, recording changed fields.
+  //! Returns the earlier line if the file already had a row with this key.
+  template <class Record, class Key>
+  std::optional<uint32_t> merge(Table<Record, Key>& table, Record record, Key key, size_t line,
+                                const std::function<Fields(const Record&)>& fields,
+                                const char* entity, ImportCounts& counts);
   void write();
+
+  //! The key users know a row by, for the change log.
+  std::string describe(const Customer& c) const { return c.external_id; }
+  std::string describe(const Invoice& d) const { return d.external_id; }
+  std::string describe(const Payment& p) const { return p.external_id; }
+  std::string describe(const Allocation& a) const {
+    return fmt::format("{} <- {} on {}", external_id(documents_, a.invoice_id),
+                       a.payment_id ? external_id(payments_, a.payment_id)
+                                    : external_id(documents_, a.credit_note_id),
+                       a.date.to_string());
+  }
 
   Store& store_;
   const ImportOptions& options_;
@@ -230,27 +292,28 @@ class Importer {
   Table<Customer> customers_;
   Table<Invoice> documents_;  // invoices and credit notes
   Table<Payment> payments_;
-  Table<Allocation> allocations_;
+  Table<Allocation, AllocationKey> allocations_;
   std::vector<ChangeRecord> changes_;
   std::string now_ = utc_now();
 };
 
-std::string allocation_key(const Allocation& a) {
-  return fmt::format("{}|{}|{}|{}", a.invoice_id, a.payment_id, a.credit_note_id, a.date.days());
-}
-
 void Importer::load_stored() {
-  store_.read_customers([&](const Customer& c) { customers_.add_stored(c, c.external_id); });
-  store_.read_invoices(ReadMode::kFull,
-                       [&](const Invoice& d) { documents_.add_stored(d, d.external_id); });
-  store_.read_payments(ReadMode::kFull,
-                       [&](const Payment& p) { payments_.add_stored(p, p.external_id); });
-  store_.read_allocations(
-      [&](const Allocation& a) { allocations_.add_stored(a, allocation_key(a)); });
+  store_.read_customers(
+      [&](const Customer& c) { customers_.append(c, c.external_id, RowState::kStored, 0); });
+  store_.read_invoices(ReadMode::kFull, [&](const Invoice& d) {
+    documents_.append(d, d.external_id, RowState::kStored, 0);
+  });
+  store_.read_payments(ReadMode::kFull, [&](const Payment& p) {
+    payments_.append(p, p.external_id, RowState::kStored, 0);
+  });
+  store_.read_allocations([&](const Allocation& a) {
+    allocations_.append(a, allocation_key(a), RowState::kStored, 0);
+  });
 }
 
 void Importer::read_file(const std::string& file, std::initializer_list<const char*> required,
                          std::initializer_list<const char*> optional,
+                         const std::function<void(size_t)>& reserve,
                          const std::function<void(Row&)>& row) {
   const fs::path path = fs::path(options_.dir) / file;
   if (!fs::exists(path)) return;
@@ -270,6 +333,7 @@ void Importer::read_file(const std::string& file, std::initializer_list<const ch
     }
     return error(where, "", message);
   }
+  reserve(static_cast<size_t>(std::count(text->begin(), text->end(), '\n')));
   CsvReader reader(*text);
   std::vector<std::string_view> fields;
   auto has_header = reader.next(fields);
@@ -289,7 +353,7 @@ void Importer::read_file(const std::string& file, std::initializer_list<const ch
       failure_.warnings.push_back(summary_.warnings.back());
       continue;
     }
-    if (!header.index.emplace(name, k).second) {
+    if (!header.add(name, k)) {
       error(file + ":1", name, "column appears twice");
     }
   }
@@ -310,22 +374,20 @@ void Importer::read_file(const std::string& file, std::initializer_list<const ch
   }
 }
 
-template <class Record>
-void Importer::merge(Table<Record>& table, Record record, const std::string& key, size_t line,
-                     const std::function<Fields(const Record&)>& fields, const char* entity,
-                     ImportCounts& counts) {
+template <class Record, class Key>
+std::optional<uint32_t> Importer::merge(Table<Record, Key>& table, Record record, Key key,
+                                        size_t line,
+                                        const std::function<Fields(const Record&)>& fields,
+                                        const char* entity, ImportCounts& counts) {
   auto it = table.by_key.find(key);
   if (it == table.by_key.end()) {
-    record.id = table.next_id++;
-    table.by_key.emplace(key, table.rows.size());
-    table.by_id.emplace(record.id, table.rows.size());
-    table.rows.push_back(std::move(record));
-    table.state.push_back(RowState::kAdded);
-    table.line.push_back(static_cast<uint32_t>(line));
+    record.id = table.next_id;
+    table.append(std::move(record), std::move(key), RowState::kAdded, static_cast<uint32_t>(line));
     ++counts.added;
-    return;
+    return std::nullopt;
   }
   const size_t k = it->second;
+  if (table.line[k] != 0) return table.line[k];
   table.line[k] = static_cast<uint32_t>(line);
   const Fields before = fields(table.rows[k]);
   const Fields after = fields(record);
@@ -333,72 +395,72 @@ void Importer::merge(Table<Record>& table, Record record, const std::string& key
   for (size_t f = 0; f < before.size(); ++f) {
     if (before[f].second == after[f].second) continue;
     changed = true;
-    changes_.push_back({now_, options_.actor, entity, key, before[f].first, before[f].second,
-                        after[f].second, options_.dir});
+    changes_.push_back({now_, options_.actor, entity, describe(table.rows[k]), before[f].first,
+                        before[f].second, after[f].second, options_.dir});
   }
   if (!changed) {
     ++counts.unchanged;
-    return;
+    return std::nullopt;
   }
   record.id = table.rows[k].id;
   table.rows[k] = std::move(record);
   table.state[k] = RowState::kUpdated;
   ++counts.updated;
+  return std::nullopt;
 }
 
 void Importer::read_customers() {
-  std::unordered_map<std::string, size_t> seen;
   const std::string file = "customers.csv";
-  read_file(file, {"customer_id", "name"},
-            {"currency", "payment_terms_days", "credit_limit", "credit_grade", "industry", "region",
-             "customer_type", "importance", "collector", "email", "phone", "timezone", "language",
-             "country"},
-            [&](Row& r) {
-              Customer c;
-              auto id = r.required("customer_id");
-              auto name = r.required("name");
-              c.currency = r.currency("currency", false);
-              c.payment_terms_days = r.whole_number("payment_terms_days");
-              if (!r.text("credit_limit").empty()) {
-                if (!c.currency && r.text("currency").empty()) {
-                  r.error("credit_limit", "a credit limit needs the customer's currency");
-                } else if (c.currency) {
-                  c.credit_limit = r.amount("credit_limit", *c.currency);
-                }
-              }
-              if (!id || !name) return;
-              if (auto [at, fresh] = seen.emplace(*id, r.line()); !fresh) {
-                return r.error("customer_id", fmt::format("duplicate id '{}' (first on line {})",
-                                                          *id, at->second));
-              }
-              if (!r.ok()) return;
-              c.external_id = *id;
-              c.name = *name;
-              for (auto [field, column] : {std::pair{&c.credit_grade, "credit_grade"},
-                                           {&c.industry, "industry"},
-                                           {&c.region, "region"},
-                                           {&c.customer_type, "customer_type"},
-                                           {&c.importance, "importance"},
-                                           {&c.collector, "collector"},
-                                           {&c.email, "email"},
-                                           {&c.phone, "phone"},
-                                           {&c.timezone, "timezone"},
-                                           {&c.language, "language"},
-                                           {&c.country, "country"}}) {
-                *field = r.text(column);
-              }
-              merge<Customer>(
-                  customers_, std::move(c), std::string(*id), r.line(),
-                  [](const Customer& x) { return fields_of(x); }, "customer", summary_.customers);
-            });
+  read_file(
+      file, {"customer_id", "name"},
+      {"currency", "payment_terms_days", "credit_limit", "credit_grade", "industry", "region",
+       "customer_type", "importance", "collector", "email", "phone", "timezone", "language",
+       "country"},
+      [&](size_t rows) { customers_.reserve(rows); },
+      [&](Row& r) {
+        Customer c;
+        auto id = r.required("customer_id");
+        auto name = r.required("name");
+        c.currency = r.currency("currency", false);
+        c.payment_terms_days = r.whole_number("payment_terms_days");
+        if (!r.text("credit_limit").empty()) {
+          if (!c.currency && r.text("currency").empty()) {
+            r.error("credit_limit", "a credit limit needs the customer's currency");
+          } else if (c.currency) {
+            c.credit_limit = r.amount("credit_limit", *c.currency);
+          }
+        }
+        if (!id || !name) return;
+        if (!r.ok()) return;
+        c.external_id = *id;
+        c.name = *name;
+        for (auto [field, column] : {std::pair{&c.credit_grade, "credit_grade"},
+                                     {&c.industry, "industry"},
+                                     {&c.region, "region"},
+                                     {&c.customer_type, "customer_type"},
+                                     {&c.importance, "importance"},
+                                     {&c.collector, "collector"},
+                                     {&c.email, "email"},
+                                     {&c.phone, "phone"},
+                                     {&c.timezone, "timezone"},
+                                     {&c.language, "language"},
+                                     {&c.country, "country"}}) {
+          *field = r.text(column);
+        }
+        if (auto first = merge<Customer, std::string>(
+                customers_, std::move(c), std::string(*id), r.line(),
+                [](const Customer& x) { return fields_of(x); }, "customer", summary_.customers)) {
+          r.error("customer_id", fmt::format("duplicate id '{}' (first on line {})", *id, *first));
+        }
+      });
 }
 
 void Importer::read_documents() {
-  std::unordered_map<std::string, size_t> seen;
   read_file(
       "invoices.csv",
       {"invoice_id", "customer_id", "invoice_date", "due_date", "currency", "amount"},
-      {"doc_type", "contract_id", "reference"}, [&](Row& r) {
+      {"doc_type", "contract_id", "reference"}, [&](size_t rows) { documents_.reserve(rows); },
+      [&](Row& r) {
         Invoice d;
         auto id = r.required("invoice_id");
         auto customer_key = r.required("customer_id");
@@ -415,7 +477,7 @@ void Importer::read_documents() {
         }
         const Customer* customer = nullptr;
         if (customer_key) {
-          customer = customers_.find(std::string(*customer_key));
+          customer = customers_.find(*customer_key);
           if (!customer)
             r.error("customer_id", fmt::format("unknown customer '{}'", *customer_key));
         }
@@ -424,10 +486,6 @@ void Importer::read_documents() {
                                           invoice_date->to_string()));
         }
         if (!id) return;
-        if (auto [at, fresh] = seen.emplace(*id, r.line()); !fresh) {
-          return r.error("invoice_id",
-                         fmt::format("duplicate id '{}' (first on line {})", *id, at->second));
-        }
         if (!r.ok()) return;
         d.external_id = *id;
         d.customer_id = customer->id;
@@ -437,53 +495,54 @@ void Importer::read_documents() {
         d.amount = *amount;
         d.contract_id = r.text("contract_id");
         d.reference = r.text("reference");
-        merge<Invoice>(
-            documents_, std::move(d), std::string(*id), r.line(),
-            [&](const Invoice& x) { return fields_of(x, customers_); }, "invoice",
-            summary_.invoices);
+        if (auto first = merge<Invoice, std::string>(
+                documents_, std::move(d), std::string(*id), r.line(),
+                [&](const Invoice& x) { return fields_of(x, customers_); }, "invoice",
+                summary_.invoices)) {
+          r.error("invoice_id", fmt::format("duplicate id '{}' (first on line {})", *id, *first));
+        }
       });
 }
 
 void Importer::read_payments() {
-  std::unordered_map<std::string, size_t> seen;
-  read_file("payments.csv", {"payment_id", "customer_id", "payment_date", "currency", "amount"},
-            {"reference"}, [&](Row& r) {
-              Payment p;
-              auto id = r.required("payment_id");
-              auto customer_key = r.required("customer_id");
-              auto payment_date = r.date("payment_date");
-              auto currency = r.currency("currency", true);
-              std::optional<int64_t> amount;
-              if (currency) amount = r.amount("amount", *currency);
-              const Customer* customer = nullptr;
-              if (customer_key) {
-                customer = customers_.find(std::string(*customer_key));
-                if (!customer)
-                  r.error("customer_id", fmt::format("unknown customer '{}'", *customer_key));
-              }
-              if (!id) return;
-              if (auto [at, fresh] = seen.emplace(*id, r.line()); !fresh) {
-                return r.error("payment_id", fmt::format("duplicate id '{}' (first on line {})",
-                                                         *id, at->second));
-              }
-              if (!r.ok()) return;
-              p.external_id = *id;
-              p.customer_id = customer->id;
-              p.payment_date = *payment_date;
-              p.currency = *currency;
-              p.amount = *amount;
-              p.reference = r.text("reference");
-              merge<Payment>(
-                  payments_, std::move(p), std::string(*id), r.line(),
-                  [&](const Payment& x) { return fields_of(x, customers_); }, "payment",
-                  summary_.payments);
-            });
+  read_file(
+      "payments.csv", {"payment_id", "customer_id", "payment_date", "currency", "amount"},
+      {"reference"}, [&](size_t rows) { payments_.reserve(rows); },
+      [&](Row& r) {
+        Payment p;
+        auto id = r.required("payment_id");
+        auto customer_key = r.required("customer_id");
+        auto payment_date = r.date("payment_date");
+        auto currency = r.currency("currency", true);
+        std::optional<int64_t> amount;
+        if (currency) amount = r.amount("amount", *currency);
+        const Customer* customer = nullptr;
+        if (customer_key) {
+          customer = customers_.find(*customer_key);
+          if (!customer)
+            r.error("customer_id", fmt::format("unknown customer '{}'", *customer_key));
+        }
+        if (!id) return;
+        if (!r.ok()) return;
+        p.external_id = *id;
+        p.customer_id = customer->id;
+        p.payment_date = *payment_date;
+        p.currency = *currency;
+        p.amount = *amount;
+        p.reference = r.text("reference");
+        if (auto first = merge<Payment, std::string>(
+                payments_, std::move(p), std::string(*id), r.line(),
+                [&](const Payment& x) { return fields_of(x, customers_); }, "payment",
+                summary_.payments)) {
+          r.error("payment_id", fmt::format("duplicate id '{}' (first on line {})", *id, *first));
+        }
+      });
 }
 
 void Importer::read_allocations() {
-  std::unordered_map<std::string, size_t> seen;
   read_file(
       "allocations.csv", {"invoice_id", "amount", "date"}, {"payment_id", "credit_note_id"},
+      [&](size_t rows) { allocations_.reserve(rows); },
       [&](Row& r) {
         Allocation a;
         auto invoice_key = r.required("invoice_id");
@@ -492,30 +551,28 @@ void Importer::read_allocations() {
         const std::string_view note_key = r.text("credit_note_id");
         const Invoice* invoice = nullptr;
         if (invoice_key) {
-          invoice = documents_.find(std::string(*invoice_key));
+          invoice = documents_.find(*invoice_key);
           if (!invoice || invoice->doc_type != DocType::kInvoice) {
             r.error("invoice_id", fmt::format("unknown invoice '{}'", *invoice_key));
             invoice = nullptr;
           }
         }
-        std::string source_key;
+        const std::string_view source_kind = payment_key.empty() ? "credit note" : "payment";
         if (payment_key.empty() == note_key.empty()) {
           r.error("payment_id", "exactly one of payment_id and credit_note_id is required");
         } else if (!payment_key.empty()) {
-          const Payment* payment = payments_.find(std::string(payment_key));
+          const Payment* payment = payments_.find(payment_key);
           if (!payment)
             r.error("payment_id", fmt::format("unknown payment '{}'", payment_key));
           else
             a.payment_id = payment->id;
-          source_key = fmt::format("payment {}", payment_key);
         } else {
-          const Invoice* note = documents_.find(std::string(note_key));
+          const Invoice* note = documents_.find(note_key);
           if (!note || note->doc_type != DocType::kCreditNote) {
             r.error("credit_note_id", fmt::format("unknown credit note '{}'", note_key));
           } else {
             a.credit_note_id = note->id;
           }
-          source_key = fmt::format("credit note {}", note_key);
         }
         std::optional<int64_t> amount;
         if (invoice) amount = r.amount("amount", invoice->currency);
@@ -523,20 +580,20 @@ void Importer::read_allocations() {
         a.invoice_id = invoice->id;
         a.amount = *amount;
         a.date = *date;
-        const std::string key = allocation_key(a);
-        if (auto [at, fresh] = seen.emplace(key, r.line()); !fresh) {
-          return r.error(
-              "invoice_id",
-              fmt::format("duplicate allocation of {} to invoice '{}' on {} (first on line {})",
-                          source_key, *invoice_key, date->to_string(), at->second));
-        }
         const int digits = invoice->currency.minor_digits;
-        merge<Allocation>(
-            allocations_, std::move(a), key, r.line(),
-            [digits](const Allocation& x) {
-              return Fields{{"amount", format_minor_units(x.amount, digits)}};
-            },
-            "allocation", summary_.allocations);
+        const AllocationKey key = allocation_key(a);
+        if (auto first = merge<Allocation, AllocationKey>(
+                allocations_, std::move(a), key, r.line(),
+                [digits](const Allocation& x) {
+                  return Fields{{"amount", format_minor_units(x.amount, digits)}};
+                },
+                "allocation", summary_.allocations)) {
+          r.error("invoice_id",
+                  fmt::format(
+                      "duplicate allocation of {} '{}' to invoice '{}' on {} (first on line {})",
+                      source_kind, payment_key.empty() ? note_key : payment_key, *invoice_key,
+                      date->to_string(), *first));
+        }
       });
 }
 
@@ -545,82 +602,93 @@ void Importer::read_allocations() {
 // beyond its amount (stored allocations included).
 void Importer::check_allocations() {
   const bool documents_changed = summary_.invoices.updated + summary_.payments.updated > 0;
-  std::unordered_map<int64_t, int64_t> invoice_total, payment_total, note_total;
-  std::unordered_map<int64_t, uint32_t> invoice_line, payment_line, note_line;  // last file line
+  // Totals and the last allocations.csv line naming each document, by row position.
+  std::vector<int64_t> document_total(documents_.rows.size(), 0);
+  std::vector<int64_t> payment_total(payments_.rows.size(), 0);
+  std::vector<uint32_t> document_line(documents_.rows.size(), 0);
+  std::vector<uint32_t> payment_line(payments_.rows.size(), 0);
+  auto add = [](std::vector<int64_t>& total, std::vector<uint32_t>& lines, size_t k, int64_t amount,
+                uint32_t line) {
+    if (__builtin_add_overflow(total[k], amount, &total[k])) total[k] = INT64_MAX;
+    if (line) lines[k] = line;
+  };
   for (size_t k = 0; k < allocations_.rows.size(); ++k) {
     const Allocation& a = allocations_.rows[k];
-    const Invoice* invoice = documents_.find(a.invoice_id);
-    const Invoice* note = a.credit_note_id ? documents_.find(a.credit_note_id) : nullptr;
-    const Payment* payment = a.payment_id ? payments_.find(a.payment_id) : nullptr;
     const uint32_t line = allocations_.line[k];
-    invoice_total[a.invoice_id] += a.amount;
-    (payment ? payment_total[a.payment_id] : note_total[a.credit_note_id]) += a.amount;
-    if (line) {
-      invoice_line[a.invoice_id] = line;
-      (payment ? payment_line[a.payment_id] : note_line[a.credit_note_id]) = line;
+    const size_t invoice_at = documents_.position_of(a.invoice_id);
+    add(document_total, document_line, invoice_at, a.amount, line);
+    if (a.payment_id) {
+      add(payment_total, payment_line, payments_.position_of(a.payment_id), a.amount, line);
+    } else {
+      add(document_total, document_line, documents_.position_of(a.credit_note_id), a.amount, line);
     }
     if (!line && !documents_changed) continue;  // stored and untouched: checked when imported
+    const Invoice& invoice = documents_.rows[invoice_at];
+    const Payment* payment = a.payment_id ? payments_.find(a.payment_id) : nullptr;
+    const Invoice* note = a.payment_id ? nullptr : documents_.find(a.credit_note_id);
     const std::string where =
         line ? fmt::format("allocations.csv:{}", line) : std::string("allocations (stored)");
-    const std::string source =
-        payment ? "payment " + payment->external_id : "credit note " + note->external_id;
+    const std::string source = payment ? "payment '" + payment->external_id + "'"
+                                       : "credit note '" + note->external_id + "'";
+    const char* source_column = payment ? "payment_id" : "credit_note_id";
     const int64_t source_customer = payment ? payment->customer_id : note->customer_id;
     const Currency source_currency = payment ? payment->currency : note->currency;
     const Date source_date = payment ? payment->payment_date : note->invoice_date;
-    if (invoice->doc_type != DocType::kInvoice) {
-      error(where, "invoice_id", fmt::format("'{}' is now a credit note", invoice->external_id));
+    if (invoice.doc_type != DocType::kInvoice) {
+      error(where, "invoice_id", fmt::format("'{}' is now a credit note", invoice.external_id));
     }
-    if (source_customer != invoice->customer_id) {
-      error(where, payment ? "payment_id" : "credit_note_id",
-            fmt::format("{} belongs to customer '{}', invoice '{}' to '{}'", source,
-                        external_id(customers_, source_customer), invoice->external_id,
-                        external_id(customers_, invoice->customer_id)));
+    if (note && note->doc_type != DocType::kCreditNote) {
+      error(where, "credit_note_id", fmt::format("'{}' is now an invoice", note->external_id));
     }
-    if (!(source_currency == invoice->currency)) {
-      error(where, payment ? "payment_id" : "credit_note_id",
+    if (source_customer != invoice.customer_id) {
+      error(where, source_column,
+            fmt::format("{} belongs to customer '{}', invoice '{}' to customer '{}'", source,
+                        external_id(customers_, source_customer), invoice.external_id,
+                        external_id(customers_, invoice.customer_id)));
+    }
+    if (!(source_currency == invoice.currency)) {
+      error(where, source_column,
             fmt::format("{} is in {}, invoice '{}' in {}", source, source_currency.code_view(),
-                        invoice->external_id, invoice->currency.code_view()));
+                        invoice.external_id, invoice.currency.code_view()));
     }
-    if (a.date < invoice->invoice_date || a.date < source_date) {
-      const bool before_invoice = a.date < invoice->invoice_date;
+    if (a.date < invoice.invoice_date) {
       error(where, "date",
-            fmt::format("{} is before {} dated {}", a.date.to_string(),
-                        before_invoice ? "invoice '" + invoice->external_id + "'" : source,
-                        (before_invoice ? invoice->invoice_date : source_date).to_string()));
+            fmt::format("{} is before invoice '{}' dated {}", a.date.to_string(),
+                        invoice.external_id, invoice.invoice_date.to_string()));
+    } else if (a.date < source_date) {
+      error(where, "date",
+            fmt::format("{} is before {} dated {}", a.date.to_string(), source,
+                        source_date.to_string()));
     }
   }
-  auto check_total = [&](const std::unordered_map<int64_t, int64_t>& totals,
-                         const std::unordered_map<int64_t, uint32_t>& lines, const char* column,
-                         const char* what, auto&& document_of) {
-    for (const auto& [id, total] : totals) {
-      const auto [document_id, amount, currency, document_line, document_file] = document_of(id);
-      if (total <= amount) continue;
-      auto line = lines.find(id);
-      const std::string where = line != lines.end()
-                                    ? fmt::format("allocations.csv:{}", line->second)
-                                    : fmt::format("{}:{}", document_file, document_line);
-      error(where, line != lines.end() ? column : "amount",
+  // Over-allocation is reported on the last allocation line naming the document, or on the
+  // document's own line when only its amount changed.
+  auto check = [&](const auto& table, const std::vector<int64_t>& total,
+                   const std::vector<uint32_t>& lines, const char* file, auto&& describe_document) {
+    for (size_t k = 0; k < total.size(); ++k) {
+      const auto& document = table.rows[k];
+      if (total[k] <= document.amount) continue;
+      const auto [what, column] = describe_document(document);
+      const std::string where = lines[k] ? fmt::format("allocations.csv:{}", lines[k])
+                                         : fmt::format("{}:{}", file, table.line[k]);
+      const int digits = document.currency.minor_digits;
+      error(where, lines[k] ? column : "amount",
             fmt::format("allocations to {} '{}' total {}, more than its amount {}", what,
-                        document_id, format_minor_units(total, currency.minor_digits),
-                        format_minor_units(amount, currency.minor_digits)));
+                        document.external_id, format_minor_units(total[k], digits),
+                        format_minor_units(document.amount, digits)));
     }
   };
-  auto document = [&](int64_t id) {
-    const size_t k = documents_.by_id.at(id);
-    const Invoice& d = documents_.rows[k];
-    return std::tuple{d.external_id, d.amount, d.currency, documents_.line[k], "invoices.csv"};
-  };
-  check_total(invoice_total, invoice_line, "amount", "invoice", document);
-  check_total(note_total, note_line, "credit_note_id", "credit note", document);
-  check_total(payment_total, payment_line, "payment_id", "payment", [&](int64_t id) {
-    const size_t k = payments_.by_id.at(id);
-    const Payment& p = payments_.rows[k];
-    return std::tuple{p.external_id, p.amount, p.currency, payments_.line[k], "payments.csv"};
+  check(documents_, document_total, document_line, "invoices.csv", [](const Invoice& d) {
+    return d.doc_type == DocType::kInvoice ? std::pair{"invoice", "amount"}
+                                           : std::pair{"credit note", "credit_note_id"};
+  });
+  check(payments_, payment_total, payment_line, "payments.csv", [](const Payment&) {
+    return std::pair{"payment", "payment_id"};
   });
 }
 
-template <class Record>
-void write_rows(Table<Record>& table, void (Store::*insert)(std::span<const Record>),
+template <class Record, class Key>
+void write_rows(Table<Record, Key>& table, void (Store::*insert)(std::span<const Record>),
                 void (Store::*update)(const Record&), Store& store) {
   std::vector<Record> added;
   for (size_t k = 0; k < table.rows.size(); ++k) {
