@@ -45,7 +45,7 @@ struct ReportOptions {
 Result<std::shared_ptr<const Snapshot>> open_snapshot(const std::string& db) {
   auto store = Store::open(db);
   if (!store) return tl::unexpected(store.error());
-  return load_snapshot(**store);
+  return load_snapshot(**store, snapshot_cache_path(db));
 }
 
 int run_import(const std::string& db, ImportOptions options) {
@@ -62,6 +62,10 @@ int run_import(const std::string& db, ImportOptions options) {
     }
     std::cerr << fmt::format("{} error{}; nothing was imported\n", total, total == 1 ? "" : "s");
     return kBadInput;
+  }
+  // Leave a current snapshot beside the database so the next report starts at once.
+  if (auto snapshot = load_snapshot(**store, snapshot_cache_path(db)); !snapshot) {
+    return report_error(snapshot.error());
   }
   for (auto [name, counts] : {std::pair{"customers", result->customers},
                               {"invoices", result->invoices},

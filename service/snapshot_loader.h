@@ -1,14 +1,22 @@
 #pragma once
-// Builds the in-memory ledger snapshot from a store.
+// Builds the in-memory ledger snapshot from a store, through an optional cache file.
 
 #include <memory>
+#include <string>
 
 #include "engine/snapshot.h"
 #include "store/store.h"
 
 namespace huikuan {
 
-//! Reads the whole ledger (amount columns only) and builds its snapshot.
-Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store);
+//! Reads the whole ledger (amount columns only) and builds its snapshot. With a `cache_path`,
+//! a snapshot file stamped with the store's ledger_stamp() is used while it is current, and
+//! (re)written when it is not, so reports after the first start without reading every row.
+Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store,
+                                                      const std::string& cache_path = {});
+
+//! The cache file that belongs to a database location ("data/huikuan.db.snapshot"), or ""
+//! when the location is not a local file.
+std::string snapshot_cache_path(const std::string& db_location);
 
 }  // namespace huikuan

@@ -33,12 +33,16 @@ class Store {
   //! Runs `work` in one transaction: commits if it succeeds, rolls back if it fails or throws,
   //! so a failed use case changes nothing.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
+  //! Runs `work` on one consistent view of the data without taking the write lock.
+  virtual Result<void> read_transaction(const std::function<Result<void>()>& work) = 0;
 
   //! Schema version after migrations.
   virtual int schema_version() = 0;
   //! Increases every time a transaction changes the ledger; lets snapshot caches detect staleness.
   virtual int64_t ledger_version() = 0;
   virtual void bump_ledger_version() = 0;
+  //! "<database instance>:<ledger version>": equal stamps mean an identical ledger.
+  virtual std::string ledger_stamp() = 0;
 
   virtual void read_customers(const std::function<void(const Customer&)>& row) = 0;
   virtual void read_invoices(ReadMode mode, const std::function<void(const Invoice&)>& row) = 0;

@@ -85,12 +85,23 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  Result<void> read_transaction(const std::function<Result<void>()>& work) override {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
+    auto result = work();
+    transaction.commit();  // nothing was written; ends the read snapshot
+    return result;
+  }
+
   int schema_version() override {
     return db_.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
   }
 
   int64_t ledger_version() override {
     return db_.execAndGet("SELECT version FROM ledger_version").getInt64();
+  }
+
+  std::string ledger_stamp() override {
+    return db_.execAndGet("SELECT instance || ':' || version FROM ledger_version").getString();
   }
 
   void bump_ledger_version() override {

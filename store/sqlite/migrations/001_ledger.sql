@@ -73,8 +73,10 @@ CREATE TABLE ledger_changes (
   source    TEXT NOT NULL
 );
 
+-- `instance` tells this database from any other; with `version` it stamps snapshot caches.
 CREATE TABLE ledger_version (
   singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  instance  TEXT    NOT NULL,
   version   INTEGER NOT NULL
 );
-INSERT INTO ledger_version (singleton, version) VALUES (1, 0);
+INSERT INTO ledger_version (singleton, instance, version) VALUES (1, lower(hex(randomblob(16))), 0);
