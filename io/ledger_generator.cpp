@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -26,7 +27,8 @@ using std::string_view;
 
 // ------------------------------------------------------------------------------------------
 // Integer draws. std::mt19937_64's output is fixed by the standard, the std:: distributions'
-// are not, and the files must be byte-identical on every standard library.
+// are not, and the files must be byte-identical on every standard library. For the same reason
+// never draw twice in one expression: compilers order function arguments and operands differently.
 
 class Dice {
  public:
@@ -84,15 +86,15 @@ struct Market {
   std::span<const string_view> legal_forms;
 };
 
-constexpr Office kChinaOffices[] = {{"Asia/Shanghai", ""}};
+constexpr Office kChinaOffices[] = {{"Asia/Shanghai", ""}};  // phone numbers follow the city
 constexpr Office kUsOffices[] = {{"America/New_York", "+1-212-555-####"},
                                  {"America/Chicago", "+1-312-555-####"},
                                  {"America/Los_Angeles", "+1-213-555-####"}};
-constexpr Office kGermanOffices[] = {{"Europe/Berlin", "+49-30-########"},
-                                     {"Europe/Berlin", "+49-89-########"},
-                                     {"Europe/Berlin", "+49-40-########"}};
-constexpr Office kJapanOffices[] = {{"Asia/Tokyo", "+81-3-####-####"},
-                                    {"Asia/Tokyo", "+81-6-####-####"}};
+constexpr Office kGermanOffices[] = {{"Europe/Berlin", "+49-30-3#######"},
+                                     {"Europe/Berlin", "+49-89-5#######"},
+                                     {"Europe/Berlin", "+49-40-4#######"}};
+constexpr Office kJapanOffices[] = {{"Asia/Tokyo", "+81-3-5###-####"},
+                                    {"Asia/Tokyo", "+81-6-6###-####"}};
 constexpr Office kHongKongOffices[] = {{"Asia/Hong_Kong", "+852-2###-####"},
                                        {"Asia/Hong_Kong", "+852-3###-####"}};
 constexpr Office kKuwaitOffices[] = {{"Asia/Kuwait", "+965-2###-####"}};
@@ -121,7 +123,7 @@ constexpr Market kMarkets[] = {
     {"CNY", "CN", "zh-CN", "", "", "预付款", 800, 1, 1, true, kChinaOffices, {}, {}},
     {"USD", "US", "en", "North America", ".com", "Advance payment", 80, 10, 72, false, kUsOffices,
      kUsBrands, kUsLegalForms},
-    {"EUR", "DE", "en", "Europe", ".de", "Vorauszahlung", 50, 10, 78, false, kGermanOffices,
+    {"EUR", "DE", "en", "Europe", ".de", "Advance payment", 50, 10, 78, false, kGermanOffices,
      kGermanBrands, kGermanLegalForms},
     {"JPY", "JP", "en", "Japan", ".co.jp", "Advance payment", 30, 21, 1, false, kJapanOffices,
      kJapanBrands, kJapanLegalForms},
@@ -216,15 +218,20 @@ constexpr string_view kLastNames[] = {"Schmidt", "Miller",  "Smith",  "Johnson",
                                       "Chan",    "Garcia",  "Wilson", "Becker",  "Davis",
                                       "Clark",   "Lewis",   "Walker", "Hall",    "Young"};
 
-//! "王芳", then "王伟芳": distinct for the first 18,600 indexes.
+// Collector names. The given name (last name) is offset by the surname (first name) so that a
+// small team does not all share one.
+
+//! "王伟", then "王伟芳": distinct for the first 18,600 indexes.
 std::string chinese_person_name(size_t index) {
   const size_t surnames = std::size(kSurnames);
   const size_t given = std::size(kGivenNameCharacters);
-  std::string name(kSurnames[index % surnames]);
+  const size_t surname = index % surnames;
+  const size_t offset = 7 * surname;
+  std::string name(kSurnames[surname]);
   size_t rest = index / surnames;
-  if (rest < given) return name.append(kGivenNameCharacters[rest]);
+  if (rest < given) return name.append(kGivenNameCharacters[(rest + offset) % given]);
   rest -= given;
-  name.append(kGivenNameCharacters[rest % given]);
+  name.append(kGivenNameCharacters[(rest + offset) % given]);
   return name.append(kGivenNameCharacters[rest / given % given]);
 }
 
@@ -232,21 +239,22 @@ std::string chinese_person_name(size_t index) {
 std::string latin_person_name(size_t index) {
   const size_t firsts = std::size(kFirstNames);
   const size_t lasts = std::size(kLastNames);
-  std::string name(kFirstNames[index % firsts]);
+  const size_t first = index % firsts;
+  std::string name(kFirstNames[first]);
   name += ' ';
   if (const size_t initial = index / (firsts * lasts) % 27; initial > 0) {
     name += static_cast<char>('A' + initial - 1);
     name += ". ";
   }
-  return name.append(kLastNames[index / firsts % lasts]);
+  return name.append(kLastNames[(index / firsts + 7 * first) % lasts]);
 }
 
 // ------------------------------------------------------------------------------------------
 // Payment behaviour. Ratings, customer types and habits follow the segment, so that the
 // credit grade and the type tell a collector something true about the customer.
 
-enum Segment : uint8_t { kPrompt, kSlow, kChronic, kDefaulted };
-constexpr int kSegmentShares[] = {450, 300, 170, 80};
+enum class Segment : uint8_t { kPrompt, kSlow, kChronic, kDefaulted };
+constexpr int kSegmentShares[] = {450, 300, 170, 80};  // by Segment
 
 constexpr string_view kGrades[] = {"AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"};
 constexpr string_view kCustomerTypes[] = {"core", "growth", "general", "problem", "temporary"};
@@ -260,6 +268,7 @@ struct SegmentRating {
 };
 
 constexpr SegmentRating kRatings[] = {
+    // by Segment
     {0, {15, 25, 30, 20, 10}, {20, 25, 45, 0, 10}},
     {2, {10, 30, 30, 20, 10}, {10, 25, 50, 5, 10}},
     {4, {10, 30, 30, 20, 10}, {5, 15, 45, 25, 10}},
@@ -278,10 +287,11 @@ struct PaymentHabit {
 };
 
 constexpr PaymentHabit kHabits[] = {
+    // by Segment
     // Prompt payers sometimes lose bank charges: a sliver stays open for good.
-    {-10, 0, 15, 20, 990, 999, 1000},
-    {10, 60, 20, 120, 400, 900, 100},
-    {60, 200, 60, 450, 200, 700, 350},
+    {-10, 0, 10, 20, 990, 999, 1000},
+    {10, 60, 15, 120, 400, 900, 100},
+    {60, 200, 30, 450, 200, 700, 200},
     {15, 120, 50, 300, 300, 800, 300},
 };
 
@@ -302,14 +312,18 @@ constexpr int kUnappliedDays = 10;   // payments this recent may still await cas
 // ------------------------------------------------------------------------------------------
 // Output.
 
-void append_id(std::string& out, string_view prefix, int width, int64_t number) {
+// Writes prefix + number zero-padded to `width` digits ("INV00000012") at `out`; returns the end.
+char* write_id(char* out, string_view prefix, int width, int64_t number) {
   char digits[20];
-  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-  out += prefix;
-  if (const int length = static_cast<int>(end - digits); length < width) {
-    out.append(static_cast<size_t>(width - length), '0');
-  }
-  out.append(digits, end);
+  const char* end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  out = std::copy(prefix.begin(), prefix.end(), out);
+  out = std::fill_n(out, std::max<ptrdiff_t>(0, width - (end - digits)), '0');
+  return std::copy<const char*>(digits, end, out);
+}
+
+void append_id(std::string& out, string_view prefix, int width, int64_t number) {
+  char id[48];
+  out.append(id, write_id(id, prefix, width, number));
 }
 
 // Rows are built in a large buffer written in blocks; the first failure is kept for close().
@@ -321,40 +335,48 @@ class CsvFile {
       return fail(fmt::format("cannot create {}: {}", path.string(), std::strerror(errno)));
     }
     CsvFile csv(path.string(), file);
-    csv.buffer_.append(header).append("\n");
+    csv.append(header);
+    csv.end_row();
     return csv;
   }
 
   //! Appends a field, quoted per RFC 4180 when it holds a comma, quote or line break.
   void add(string_view text) {
-    separate();
-    if (std::none_of(text.begin(), text.end(), needs_quotes)) {
-      buffer_ += text;
-      return;
-    }
-    buffer_ += '"';
+    const auto special = [](char ch) { return ch == ',' || ch == '"' || ch == '\r' || ch == '\n'; };
+    if (std::none_of(text.begin(), text.end(), special)) return add_token(text);
+    if (!at_row_start_) append(",");
+    at_row_start_ = false;
+    char* out = room(2 * text.size() + 2);
+    *out++ = '"';
     for (const char ch : text) {
-      if (ch == '"') buffer_ += '"';
-      buffer_ += ch;
+      if (ch == '"') *out++ = '"';
+      *out++ = ch;
     }
-    buffer_ += '"';
+    *out++ = '"';
+    used_ = static_cast<size_t>(out - buffer_.get());
+  }
+
+  //! Appends a machine-formatted field (id, date, amount, code) that never needs quotes.
+  void add_token(string_view token) {
+    if (!at_row_start_) append(",");
+    at_row_start_ = false;
+    append(token);
   }
 
   void add_number(int64_t number) {
-    separate();
     char digits[20];
-    buffer_.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
+    add_token({digits, static_cast<size_t>(
+                           std::to_chars(digits, digits + sizeof digits, number).ptr - digits)});
   }
 
   void add_id(string_view prefix, int width, int64_t number) {
-    separate();
-    append_id(buffer_, prefix, width, number);
+    char id[48];
+    add_token({id, static_cast<size_t>(write_id(id, prefix, width, number) - id)});
   }
 
   void end_row() {
-    buffer_ += '\n';
+    append("\n");
     at_row_start_ = true;
-    if (buffer_.size() >= kBlockSize) write_buffer();
   }
 
   bool ok() const { return error_.empty(); }
@@ -367,24 +389,28 @@ class CsvFile {
   }
 
  private:
-  static constexpr size_t kBlockSize = 4 << 20;
+  static constexpr size_t kCapacity = 4 << 20;
 
-  CsvFile(std::string path, std::FILE* file) : path_(std::move(path)), file_(file, &std::fclose) {
-    buffer_.reserve(kBlockSize + 4096);
+  CsvFile(std::string path, std::FILE* file)
+      : path_(std::move(path)), file_(file, &std::fclose), buffer_(new char[kCapacity]) {}
+
+  // Where `size` more bytes can be written.
+  char* room(size_t size) {
+    if (kCapacity - used_ < size) write_buffer();
+    if (size > kCapacity) throw std::length_error("a CSV field is larger than the write buffer");
+    return buffer_.get() + used_;
   }
 
-  static bool needs_quotes(char ch) { return ch == ',' || ch == '"' || ch == '\r' || ch == '\n'; }
-
-  void separate() {
-    if (!at_row_start_) buffer_ += ',';
-    at_row_start_ = false;
+  void append(string_view bytes) {
+    used_ = static_cast<size_t>(std::copy(bytes.begin(), bytes.end(), room(bytes.size())) -
+                                buffer_.get());
   }
 
   void write_buffer() {
-    if (ok() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get()) != buffer_.size()) {
+    if (ok() && std::fwrite(buffer_.get(), 1, used_, file_.get()) != used_) {
       error_ = describe_failure();
     }
-    buffer_.clear();
+    used_ = 0;
   }
 
   std::string describe_failure() const {
@@ -393,7 +419,8 @@ class CsvFile {
 
   std::string path_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;
+  size_t used_ = 0;
   bool at_row_start_ = true;
   std::string error_;
 };
@@ -457,7 +484,7 @@ struct CustomerProfile {
   int64_t number = 0;
   const Market* market = nullptr;
   Currency currency;
-  Segment segment = kPrompt;
+  Segment segment = Segment::kPrompt;
   size_t grade = 0;
   size_t type = 0;
   bool high_importance = false;
@@ -505,7 +532,6 @@ class LedgerGenerator {
 
   void add_customer(int64_t number) {
     const CustomerProfile customer = draw_profile(number);
-    currency_digits_ = customer.currency.minor_digits;
     write_customer(customer);
     issue_documents(customer);
     receive_payments(customer);
@@ -519,8 +545,9 @@ class LedgerGenerator {
   // About one collector per 120 customers; Latin-named ones work the overseas accounts.
   void staff_collectors() {
     int64_t chinese_share = 0;
-    for (const Market& market : kMarkets)
-      chinese_share += market.chinese_names ? market.share_per_mille : 0;
+    for (const Market& market : kMarkets) {
+      if (market.chinese_names) chinese_share += market.share_per_mille;
+    }
     const int64_t chinese = std::max<int64_t>(1, options_.customers * chinese_share / 1000 / 120);
     const int64_t latin =
         std::max<int64_t>(1, options_.customers * (1000 - chinese_share) / 1000 / 120);
@@ -535,7 +562,7 @@ class LedgerGenerator {
     c.market = &kMarkets[market];
     c.currency = currencies_[market];
     c.segment = static_cast<Segment>(dice_.weighted(kSegmentShares));
-    const SegmentRating& rating = kRatings[c.segment];
+    const SegmentRating& rating = kRatings[static_cast<size_t>(c.segment)];
     c.grade = rating.first_grade + dice_.weighted(rating.grade_weights);
     c.type = dice_.weighted(rating.type_weights);
     c.high_importance = c.type == kCoreType || dice_.chance(200);
@@ -546,10 +573,10 @@ class LedgerGenerator {
     c.active_until = options_.as_of;
     c.stops_paying = options_.as_of;
     const int history = options_.history_days;
-    if (c.segment == kDefaulted) {
+    if (c.segment == Segment::kDefaulted) {
       // Invoicing goes on for a while after the payments stop, then the account is blocked.
       c.stops_paying =
-          window_start_ + static_cast<int32_t>(dice_.between(history / 5, history * 4 / 5));
+          window_start_ + static_cast<int32_t>(dice_.between(history / 4, history * 3 / 4));
       c.active_until =
           std::min(options_.as_of, c.stops_paying + static_cast<int32_t>(dice_.between(30, 120)));
     } else if (dice_.chance(150)) {
@@ -594,16 +621,18 @@ class LedgerGenerator {
         (first + static_cast<size_t>(dice_.between(1, static_cast<int64_t>(count) - 1))) % count;
     const BrandCharacter& a = kBrandCharacters[first];
     const BrandCharacter& b = kBrandCharacters[second];
+    const string_view trade = dice_.pick(industry.chinese_trades);
+    const string_view legal_form = dice_.chance(200) ? "股份有限公司" : "有限公司";
     Identity id;
-    id.name =
-        fmt::format("{}{}{}{}{}", city.name, a.hanzi, b.hanzi, dice_.pick(industry.chinese_trades),
-                    dice_.chance(200) ? "股份有限公司" : "有限公司");
+    id.name = fmt::format("{}{}{}{}{}", city.name, a.hanzi, b.hanzi, trade, legal_form);
     id.email = fmt::format("{}@{}{}-{}.com.cn", dice_.pick(kChineseMailboxes), a.pinyin, b.pinyin,
                            city.pinyin);
-    id.phone =
-        dice_.chance(500)
-            ? fmt::format("+86-{}-{}", city.area_code, random_digits("2#######"))
-            : fmt::format("{}{}", dice_.pick(kChineseMobilePrefixes), random_digits("########"));
+    if (dice_.chance(500)) {
+      id.phone = fmt::format("+86-{}-{}", city.area_code, random_digits("2#######"));
+    } else {
+      id.phone = dice_.pick(kChineseMobilePrefixes);
+      id.phone += random_digits("########");
+    }
     id.region = city.region;
     id.timezone = kChinaOffices[0].timezone;
     return id;
@@ -688,12 +717,14 @@ class LedgerGenerator {
   int64_t draw_invoice_count(const CustomerProfile& c) {
     // Rounds the fractional average stochastically so that the mean is kept.
     const int64_t mean = invoices_hundredths_ * c.size_per_mille / 1000;
-    return (dice_.between(0, 2 * mean) + dice_.between(0, 99)) / 100;
+    const int64_t hundredths = dice_.between(0, 2 * mean);
+    return (hundredths + dice_.between(0, 99)) / 100;
   }
 
   // Log-normal-ish: a triangle over 10^3…10^5.3 CNY (peak near 14,000), a few up to 10^7.
   int64_t draw_invoice_amount(const CustomerProfile& c) {
-    int64_t step = 60 + dice_.between(0, 23) + dice_.between(0, 23);
+    int64_t step = 60 + dice_.between(0, 23);
+    step += dice_.between(0, 23);
     if (dice_.chance(20)) step += dice_.between(10, 36);
     const int64_t cny =
         kPow10[step / 20] * kDecadeSteps[step % 20] * dice_.between(1000, 1121) / 1'000'000;
@@ -702,20 +733,21 @@ class LedgerGenerator {
     return in_currency(c, cny) * unit + cents;
   }
 
+  // Every field of a document row but the reference: the caller adds it and ends the row.
   void write_document(const CustomerProfile& c, string_view prefix, int64_t number, Date date,
                       Date due, int64_t amount, string_view doc_type, int64_t contract) {
     CsvFile& out = files_.invoices;
     out.add_id(prefix, 8, number);
     out.add_id("C", 7, c.number);
-    out.add(dates_(date));
-    out.add(dates_(due));
-    out.add(c.currency.code_view());
-    out.add(format_minor_units(amount, c.currency.minor_digits));
-    out.add(doc_type);
-    reference_.clear();
-    append_id(reference_, "HT", 7, c.number);
-    append_id(reference_, "-", 2, contract);
-    out.add(reference_);
+    out.add_token(dates_(date));
+    out.add_token(dates_(due));
+    out.add_token(c.currency.code_view());
+    out.add_token(format_minor_units(amount, c.currency.minor_digits));
+    out.add_token(doc_type);
+    std::string contract_id;
+    append_id(contract_id, "HT", 7, c.number);
+    append_id(contract_id, "-", 2, contract);
+    out.add_token(contract_id);
   }
 
   // A return or price correction, applied to the invoice it corrects; returns the credited amount.
@@ -730,7 +762,7 @@ class LedgerGenerator {
     write_document(c, "CN", number, date, date, amount, "credit_note", contract);
     files_.invoices.add_id("INV", 8, invoice_number);
     files_.invoices.end_row();
-    write_allocation(invoice_number, 0, number, amount, date);
+    write_allocation(c, invoice_number, 0, number, amount, date);
     return amount;
   }
 
@@ -738,7 +770,7 @@ class LedgerGenerator {
 
   void settle(const CustomerProfile& c, uint32_t invoice, Date invoice_date, Date due,
               int64_t payable) {
-    const PaymentHabit& habit = kHabits[c.segment];
+    const PaymentHabit& habit = kHabits[static_cast<size_t>(c.segment)];
     if (payable <= 0 || dice_.chance(habit.never_per_mille)) return;
     const Date paid = std::max(invoice_date, due + static_cast<int32_t>(dice_.between(
                                                        habit.min_days_late, habit.max_days_late)));
@@ -800,8 +832,8 @@ class LedgerGenerator {
     const Date applied_on = std::min(
         options_.as_of, date + static_cast<int32_t>(dice_.chance(100) ? dice_.between(1, 5) : 0));
     for (const Application& application : applications_) {
-      write_allocation(first_invoice_number_ + application.invoice, number, 0, application.amount,
-                       applied_on);
+      write_allocation(c, first_invoice_number_ + application.invoice, number, 0,
+                       application.amount, applied_on);
     }
   }
 
@@ -831,28 +863,28 @@ class LedgerGenerator {
     CsvFile& out = files_.payments;
     out.add_id("PAY", 8, number);
     out.add_id("C", 7, c.number);
-    out.add(dates_(date));
-    out.add(c.currency.code_view());
-    out.add(format_minor_units(amount, c.currency.minor_digits));
+    out.add_token(dates_(date));
+    out.add_token(c.currency.code_view());
+    out.add_token(format_minor_units(amount, c.currency.minor_digits));
     out.add(reference);
     out.end_row();
     return number;
   }
 
   //! Exactly one of payment_number and credit_note_number is non-zero.
-  void write_allocation(int64_t invoice_number, int64_t payment_number, int64_t credit_note_number,
-                        int64_t amount, Date date) {
+  void write_allocation(const CustomerProfile& c, int64_t invoice_number, int64_t payment_number,
+                        int64_t credit_note_number, int64_t amount, Date date) {
     CsvFile& out = files_.allocations;
     out.add_id("INV", 8, invoice_number);
     if (payment_number > 0) {
       out.add_id("PAY", 8, payment_number);
-      out.add("");
+      out.add_token("");
     } else {
-      out.add("");
+      out.add_token("");
       out.add_id("CN", 8, credit_note_number);
     }
-    out.add(format_minor_units(amount, currency_digits_));
-    out.add(dates_(date));
+    out.add_token(format_minor_units(amount, c.currency.minor_digits));
+    out.add_token(dates_(date));
     out.end_row();
     ++counts_.allocations;
   }
@@ -868,11 +900,10 @@ class LedgerGenerator {
   std::vector<std::string> latin_collectors_;
   GeneratorCounts counts_;
   int64_t first_invoice_number_ = 1;  // the current customer's invoices are numbered on from here
-  int currency_digits_ = 2;           // the current customer's currency
   std::vector<Date> invoice_dates_;
   std::vector<Installment> installments_;
   std::vector<Application> applications_;
-  std::string reference_;
+  std::string reference_;  // the current payment's memo
 };
 
 Result<void> check_options(const GeneratorOptions& options) {

@@ -16,6 +16,11 @@ Currency currency(std::string_view code) {
   return Currency::find(code).value();
 }
 
+// The error message, or a marker that fails the comparison when the operation succeeded.
+std::string error_message(const Result<Money>& result) {
+  return result ? "succeeded with " + result->to_string() : result.error().message;
+}
+
 TEST(MoneyTest, ParsesAndFormatsInEachCurrencysMinorDigits) {
   struct Case {
     const char* code;
