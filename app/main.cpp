@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "engine/aging.h"
@@ -43,6 +44,11 @@ struct ReportOptions {
 };
 
 Result<std::shared_ptr<const Snapshot>> open_snapshot(const std::string& db) {
+  // A report never creates a database: a mistyped --db must not look like an empty ledger.
+  const std::string file = sqlite_file(db);
+  if (!file.empty() && !std::filesystem::exists(file)) {
+    return fail(fmt::format("no ledger database at '{}' (import one first)", db), "--db");
+  }
   auto store = Store::open(db);
   if (!store) return tl::unexpected(store.error());
   return load_snapshot(**store, snapshot_cache_path(db));

@@ -55,7 +55,7 @@ Result<bool> CsvReader::next(std::vector<std::string_view>& fields) {
       }
       ++pos_;  // closing quote
       if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
-        return fail(fmt::format("line {}: text after the closing quote of a field", line_));
+        return fail("text after the closing quote of a field");
       }
     } else {
       size_t end = pos_;

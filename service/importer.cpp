@@ -185,6 +185,8 @@ class Importer {
         const std::vector<std::string_view>& fields)
         : importer_(importer), file_(file), line_(line), header_(header), fields_(fields) {}
 
+    //! Whether the file has this column at all: absent columns leave stored values alone.
+    bool has(const char* column) const { return header_.find(column).has_value(); }
     std::string_view text(const char* column) const {
       auto at = header_.find(column);
       return at && *at < fields_.size() ? fields_[*at] : std::string_view{};
@@ -418,34 +420,40 @@ void Importer::read_customers() {
        "country"},
       [&](size_t rows) { customers_.reserve(rows); },
       [&](Row& r) {
-        Customer c;
         auto id = r.required("customer_id");
         auto name = r.required("name");
-        c.currency = r.currency("currency", false);
-        c.payment_terms_days = r.whole_number("payment_terms_days");
-        if (!r.text("credit_limit").empty()) {
-          if (!c.currency && r.text("currency").empty()) {
-            r.error("credit_limit", "a credit limit needs the customer's currency");
-          } else if (c.currency) {
-            c.credit_limit = r.amount("credit_limit", *c.currency);
+        // A column the file leaves out keeps what is stored; a present but empty one clears it.
+        const Customer* stored = id ? customers_.find(*id) : nullptr;
+        Customer c = stored ? *stored : Customer{};
+        if (r.has("currency")) c.currency = r.currency("currency", false);
+        if (r.has("payment_terms_days"))
+          c.payment_terms_days = r.whole_number("payment_terms_days");
+        if (r.has("credit_limit")) {
+          c.credit_limit.reset();
+          if (!r.text("credit_limit").empty()) {
+            if (!c.currency && r.text("currency").empty()) {
+              r.error("credit_limit", "a credit limit needs the customer's currency");
+            } else if (c.currency) {
+              c.credit_limit = r.amount("credit_limit", *c.currency);
+            }
           }
         }
         if (!id || !name) return;
         if (!r.ok()) return;
         c.external_id = *id;
         c.name = *name;
-        for (auto [field, column] : {std::pair{&c.credit_grade, "credit_grade"},
-                                     {&c.industry, "industry"},
-                                     {&c.region, "region"},
-                                     {&c.customer_type, "customer_type"},
-                                     {&c.importance, "importance"},
-                                     {&c.collector, "collector"},
-                                     {&c.email, "email"},
-                                     {&c.phone, "phone"},
-                                     {&c.timezone, "timezone"},
-                                     {&c.language, "language"},
-                                     {&c.country, "country"}}) {
-          *field = r.text(column);
+        for (auto [field, column] : {std::pair{&Customer::credit_grade, "credit_grade"},
+                                     {&Customer::industry, "industry"},
+                                     {&Customer::region, "region"},
+                                     {&Customer::customer_type, "customer_type"},
+                                     {&Customer::importance, "importance"},
+                                     {&Customer::collector, "collector"},
+                                     {&Customer::email, "email"},
+                                     {&Customer::phone, "phone"},
+                                     {&Customer::timezone, "timezone"},
+                                     {&Customer::language, "language"},
+                                     {&Customer::country, "country"}}) {
+          if (r.has(column)) c.*field = r.text(column);
         }
         if (auto first = merge<Customer, std::string>(
                 customers_, std::move(c), std::string(*id), r.line(),
@@ -493,8 +501,11 @@ void Importer::read_documents() {
         d.due_date = *due_date;
         d.currency = *currency;
         d.amount = *amount;
-        d.contract_id = r.text("contract_id");
-        d.reference = r.text("reference");
+        const Invoice* stored = documents_.find(*id);
+        d.contract_id =
+            r.has("contract_id") || !stored ? r.text("contract_id") : stored->contract_id;
+        d.reference = r.has("reference") || !stored ? r.text("reference") : stored->reference;
+        if (!r.has("doc_type") && stored) d.doc_type = stored->doc_type;
         if (auto first = merge<Invoice, std::string>(
                 documents_, std::move(d), std::string(*id), r.line(),
                 [&](const Invoice& x) { return fields_of(x, customers_); }, "invoice",
@@ -529,7 +540,8 @@ void Importer::read_payments() {
         p.payment_date = *payment_date;
         p.currency = *currency;
         p.amount = *amount;
-        p.reference = r.text("reference");
+        const Payment* stored = payments_.find(*id);
+        p.reference = r.has("reference") || !stored ? r.text("reference") : stored->reference;
         if (auto first = merge<Payment, std::string>(
                 payments_, std::move(p), std::string(*id), r.line(),
                 [&](const Payment& x) { return fields_of(x, customers_); }, "payment",

@@ -170,10 +170,8 @@ void write_cache(const std::string& path, const std::string& stamp, const Snapsh
 }  // namespace
 
 std::string snapshot_cache_path(const std::string& db_location) {
-  std::string path = db_location;
-  if (path.starts_with("sqlite:")) path.erase(0, 7);
-  if (path.empty() || path.find("://") != std::string::npos || path == ":memory:") return "";
-  return path + ".snapshot";
+  const std::string file = sqlite_file(db_location);
+  return file.empty() ? "" : file + ".snapshot";
 }
 
 Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store, const std::string& cache_path) {

@@ -6,14 +6,20 @@
 
 namespace huikuan {
 
+std::string sqlite_file(std::string_view location) {
+  if (location.starts_with("sqlite:")) location.remove_prefix(7);
+  if (location.find("://") != std::string_view::npos || location == ":memory:") return "";
+  return std::string(location);
+}
+
 Result<std::unique_ptr<Store>> Store::open(std::string_view location) {
   if (location.starts_with("postgresql://") || location.starts_with("postgres://")) {
     return fail(fmt::format("'{}': PostgreSQL is not supported yet; use a SQLite file", location),
                 "--db");
   }
-  if (location.starts_with("sqlite:")) location.remove_prefix(7);
-  if (location.empty()) return fail("no database given", "--db");
-  return open_sqlite_store(std::string(location));
+  const std::string file = sqlite_file(location);
+  if (file.empty()) return fail("no database given", "--db");
+  return open_sqlite_store(file);
 }
 
 }  // namespace huikuan

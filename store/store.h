@@ -18,6 +18,9 @@ namespace huikuan {
 //! (external id, contract, reference) that aging and KPIs never look at.
 enum class ReadMode { kFull, kKeysAndAmounts };
 
+//! The file behind a SQLite location ("sqlite:PATH" or a plain path), or "" for a server URL.
+std::string sqlite_file(std::string_view location);
+
 //! A ledger database. Not thread-safe: one Store per thread. Readers in other processes see
 //! only committed transactions.
 class Store {
