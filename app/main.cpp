@@ -70,7 +70,10 @@ int run_import(const std::string& db, ImportOptions options) {
     return kBadInput;
   }
   // Leave a current snapshot beside the database so the next report starts at once.
-  if (auto snapshot = load_snapshot(**store, snapshot_cache_path(db)); !snapshot) {
+  const std::string cache = snapshot_cache_path(db);
+  if (result->snapshot && !cache.empty()) {
+    save_snapshot_cache(cache, result->ledger_stamp, *result->snapshot);
+  } else if (auto snapshot = load_snapshot(**store, cache); !snapshot) {
     return report_error(snapshot.error());
   }
   for (auto [name, counts] : {std::pair{"customers", result->customers},
@@ -147,6 +150,7 @@ int run(int argc, char** argv) {
   std::string db = "data/huikuan.db";
   ImportOptions import_options;
   import_options.actor = default_actor();
+  import_options.build_snapshot = true;
   auto* import = app.add_subcommand(
       "import", "Import customers, invoices, payments and allocations from CSV files");
   import->add_option("--db", db, "Ledger database (SQLite file)")->capture_default_str();

@@ -45,10 +45,28 @@ unsigned Date::iso_weekday() const {
   return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding();
 }
 
-std::string Date::to_string() const {
+std::array<char, 11> Date::iso() const {
   const auto d = ymd();
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
-                     static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  const int year = static_cast<int>(d.year());
+  const unsigned month = static_cast<unsigned>(d.month());
+  const unsigned day = static_cast<unsigned>(d.day());
+  std::array<char, 11> out{};
+  // Years outside 0001-9999 cannot be parsed or constructed (from_ymd), so four digits suffice.
+  out[0] = static_cast<char>('0' + year / 1000 % 10);
+  out[1] = static_cast<char>('0' + year / 100 % 10);
+  out[2] = static_cast<char>('0' + year / 10 % 10);
+  out[3] = static_cast<char>('0' + year % 10);
+  out[4] = '-';
+  out[5] = static_cast<char>('0' + month / 10);
+  out[6] = static_cast<char>('0' + month % 10);
+  out[7] = '-';
+  out[8] = static_cast<char>('0' + day / 10);
+  out[9] = static_cast<char>('0' + day % 10);
+  return out;
+}
+
+std::string Date::to_string() const {
+  return std::string(iso().data(), 10);
 }
 
 }  // namespace huikuan

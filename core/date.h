@@ -1,6 +1,7 @@
 #pragma once
 // A civil calendar date (proleptic Gregorian), stored as days since 1970-01-01.
 
+#include <array>
 #include <chrono>
 #include <compare>
 #include <cstdint>
@@ -28,6 +29,8 @@ class Date {
   unsigned iso_weekday() const;
   //! "YYYY-MM-DD".
   std::string to_string() const;
+  //! "YYYY-MM-DD" NUL-terminated, without allocating (bulk writes format millions of dates).
+  std::array<char, 11> iso() const;
 
   constexpr Date operator+(int32_t n) const { return Date(days_ + n); }
   constexpr Date operator-(int32_t n) const { return Date(days_ - n); }

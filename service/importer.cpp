@@ -7,9 +7,13 @@
 
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "io/csv_reader.h"
@@ -21,6 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 
 enum class RowState : uint8_t { kStored, kAdded, kUpdated };
+
+// Rows handed to the background inserter at a time: large enough to amortise the hand-over.
+constexpr size_t kInsertBatch = 65536;
 
 // Rows of one entity: those already stored and those this import adds or changes, by key.
 // Allocations have no id in the source system: they are known by what they link and when.
@@ -47,6 +54,7 @@ struct Table {
   absl::flat_hash_map<Key, uint32_t> by_key;
   std::vector<uint32_t> by_id;  // store id -> position + 1, 0 where no row has the id
   int64_t next_id = 1;
+  size_t submitted = 0;  // rows before this position are stored or handed to the inserter
 
   void reserve(size_t more) {
     rows.reserve(rows.size() + more);
@@ -171,6 +179,87 @@ struct Header {
   }
 };
 
+void insert(Store& store, std::span<const Customer> rows) {
+  store.insert_customers(rows);
+}
+void insert(Store& store, std::span<const Invoice> rows) {
+  store.insert_invoices(rows);
+}
+void insert(Store& store, std::span<const Payment> rows) {
+  store.insert_payments(rows);
+}
+void insert(Store& store, std::span<const Allocation> rows) {
+  store.insert_allocations(rows);
+}
+
+// Inserts new rows on a second thread while the files are still being parsed, so parsing and
+// SQLite's B-tree work overlap. The rows go into the import's own transaction: a failed import
+// still rolls all of them back. While jobs run, only this thread uses the store.
+class BackgroundInserter {
+ public:
+  explicit BackgroundInserter(Store& store) : store_(store), thread_([this] { work(); }) {}
+  ~BackgroundInserter() {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.clear();
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  BackgroundInserter(const BackgroundInserter&) = delete;
+  BackgroundInserter& operator=(const BackgroundInserter&) = delete;
+
+  void submit(std::function<void(Store&)> job) {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+    }
+    changed_.notify_all();
+  }
+  //! Waits until every submitted job has run; rethrows the first exception a job threw.
+  void drain() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return (jobs_.empty() && !busy_) || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      busy_ = true;
+      lock.unlock();
+      try {
+        job(store_);
+      } catch (...) {
+        lock.lock();
+        failure_ = std::current_exception();
+        jobs_.clear();
+        busy_ = false;
+        changed_.notify_all();
+        continue;
+      }
+      lock.lock();
+      busy_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  Store& store_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::function<void(Store&)>> jobs_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 class Importer {
  public:
   Importer(Store& store, const ImportOptions& options) : store_(store), options_(options) {}
@@ -272,7 +361,11 @@ class Importer {
   std::optional<uint32_t> merge(Table<Record, Key>& table, Record record, Key key, size_t line,
                                 const std::function<Fields(const Record&)>& fields,
                                 const char* entity, ImportCounts& counts);
+  //! Hands the rows added to `table` since the last call to the inserter.
+  template <class Record, class Key>
+  void submit_added(Table<Record, Key>& table);
   void write();
+  std::shared_ptr<const Snapshot> build_snapshot() const;
 
   //! The key users know a row by, for the change log.
   std::string describe(const Customer& c) const { return c.external_id; }
@@ -295,6 +388,7 @@ class Importer {
   Table<Invoice> documents_;  // invoices and credit notes
   Table<Payment> payments_;
   Table<Allocation, AllocationKey> allocations_;
+  std::optional<BackgroundInserter> inserter_;  // while the transaction runs
   std::vector<ChangeRecord> changes_;
   std::string now_ = utc_now();
 };
@@ -311,6 +405,10 @@ void Importer::load_stored() {
   store_.read_allocations([&](const Allocation& a) {
     allocations_.append(a, allocation_key(a), RowState::kStored, 0);
   });
+  customers_.submitted = customers_.rows.size();
+  documents_.submitted = documents_.rows.size();
+  payments_.submitted = payments_.rows.size();
+  allocations_.submitted = allocations_.rows.size();
 }
 
 void Importer::read_file(const std::string& file, std::initializer_list<const char*> required,
@@ -383,9 +481,15 @@ std::optional<uint32_t> Importer::merge(Table<Record, Key>& table, Record record
                                         const char* entity, ImportCounts& counts) {
   auto it = table.by_key.find(key);
   if (it == table.by_key.end()) {
+    // The inserter reads submitted rows in place: let it finish before the vector may move.
+    if (table.rows.size() == table.rows.capacity() && table.submitted < table.rows.size()) {
+      submit_added(table);
+    }
+    if (table.rows.size() == table.rows.capacity()) inserter_->drain();
     record.id = table.next_id;
     table.append(std::move(record), std::move(key), RowState::kAdded, static_cast<uint32_t>(line));
     ++counts.added;
+    if (table.rows.size() - table.submitted >= kInsertBatch) submit_added(table);
     return std::nullopt;
   }
   const size_t k = it->second;
@@ -409,6 +513,15 @@ std::optional<uint32_t> Importer::merge(Table<Record, Key>& table, Record record
   table.state[k] = RowState::kUpdated;
   ++counts.updated;
   return std::nullopt;
+}
+
+template <class Record, class Key>
+void Importer::submit_added(Table<Record, Key>& table) {
+  const size_t from = table.submitted;
+  table.submitted = table.rows.size();
+  if (from == table.submitted || failure_.total_errors > 0) return;  // rolled back anyway
+  const std::span<const Record> rows(table.rows.data() + from, table.submitted - from);
+  inserter_->submit([rows](Store& store) { insert(store, rows); });
 }
 
 void Importer::read_customers() {
@@ -700,24 +813,21 @@ void Importer::check_allocations() {
 }
 
 template <class Record, class Key>
-void write_rows(Table<Record, Key>& table, void (Store::*insert)(std::span<const Record>),
-                void (Store::*update)(const Record&), Store& store) {
-  std::vector<Record> added;
+void write_updates(const Table<Record, Key>& table, void (Store::*update)(const Record&),
+                   Store& store) {
   for (size_t k = 0; k < table.rows.size(); ++k) {
-    if (table.state[k] == RowState::kAdded) {
-      added.push_back(std::move(table.rows[k]));
-    } else if (table.state[k] == RowState::kUpdated) {
-      (store.*update)(table.rows[k]);
-    }
+    if (table.state[k] == RowState::kUpdated) (store.*update)(table.rows[k]);
   }
-  (store.*insert)(added);
 }
 
 void Importer::write() {
-  write_rows(customers_, &Store::insert_customers, &Store::update_customer, store_);
-  write_rows(documents_, &Store::insert_invoices, &Store::update_invoice, store_);
-  write_rows(payments_, &Store::insert_payments, &Store::update_payment, store_);
-  write_rows(allocations_, &Store::insert_allocations, &Store::update_allocation, store_);
+  // New rows went to the inserter as they were read; updates follow them, so a document may
+  // move to a customer this import added.
+  inserter_->drain();
+  write_updates(customers_, &Store::update_customer, store_);
+  write_updates(documents_, &Store::update_invoice, store_);
+  write_updates(payments_, &Store::update_payment, store_);
+  write_updates(allocations_, &Store::update_allocation, store_);
   auto counts = [](const char* name, const ImportCounts& c) {
     return fmt::format("{} +{} ~{}", name, c.added, c.updated);
   };
@@ -731,6 +841,18 @@ void Importer::write() {
   store_.bump_ledger_version();
 }
 
+std::shared_ptr<const Snapshot> Importer::build_snapshot() const {
+  SnapshotBuilder builder;
+  for (const auto& c : customers_.rows) builder.add(c);
+  for (const auto& d : documents_.rows) builder.add(d);
+  for (const auto& p : payments_.rows) builder.add(p);
+  for (const auto& a : allocations_.rows) builder.add(a);
+  auto snapshot = builder.build();
+  if (!snapshot)
+    throw std::logic_error("validated ledger without a snapshot: " + snapshot.error().message);
+  return *snapshot;
+}
+
 tl::expected<ImportSummary, ImportFailure> Importer::run() {
   if (!fs::is_directory(options_.dir)) {
     error(options_.dir, "", "not a directory");
@@ -740,10 +862,20 @@ tl::expected<ImportSummary, ImportFailure> Importer::run() {
   // the stored rows between the checks and the writes.
   auto result = store_.transaction([&]() -> Result<void> {
     load_stored();
+    inserter_.emplace(store_);
+    // The inserter must be stopped before the transaction ends, whichever way it ends.
+    struct StopInserter {
+      std::optional<BackgroundInserter>& inserter;
+      ~StopInserter() { inserter.reset(); }
+    } stop_inserter{inserter_};
     read_customers();
+    submit_added(customers_);  // every customer before any document that refers to it
     read_documents();
+    submit_added(documents_);
     read_payments();
+    submit_added(payments_);
     read_allocations();
+    submit_added(allocations_);
     if (!any_file_) {
       error(options_.dir, "",
             "none of customers.csv, invoices.csv, payments.csv, allocations.csv found");
@@ -755,6 +887,10 @@ tl::expected<ImportSummary, ImportFailure> Importer::run() {
             s.payments.added + s.payments.updated + s.allocations.added + s.allocations.updated >
         0) {
       write();
+      if (options_.build_snapshot) {
+        summary_.snapshot = build_snapshot();
+        summary_.ledger_stamp = store_.ledger_stamp();
+      }
     }
     return {};
   });

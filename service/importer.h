@@ -3,10 +3,12 @@
 // payments, allocations) from CSV files in one atomic, idempotent transaction.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "engine/snapshot.h"
 #include "store/store.h"
 
 namespace huikuan {
@@ -16,6 +18,7 @@ struct ImportOptions {
   std::string encoding = "utf-8";  //!< or "gb18030"
   std::string actor = "import";    //!< recorded with every change
   size_t max_errors = 100;         //!< errors reported before giving up on listing more
+  bool build_snapshot = false;     //!< also return the ledger's snapshot after a change
 };
 
 struct ImportCounts {
@@ -25,6 +28,10 @@ struct ImportCounts {
 struct ImportSummary {
   ImportCounts customers, invoices, payments, allocations;
   std::vector<std::string> warnings;  //!< e.g. unknown columns, "file:line: column: reason"
+  //! With ImportOptions::build_snapshot and a change: the whole ledger after the import, built
+  //! from the rows in memory, and the store's ledger_stamp() it corresponds to.
+  std::shared_ptr<const Snapshot> snapshot;
+  std::string ledger_stamp;
 };
 
 struct ImportFailure {

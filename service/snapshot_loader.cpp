@@ -144,9 +144,10 @@ std::shared_ptr<const Snapshot> read_cache(const std::string& path, const std::s
   return snapshot;
 }
 
-// Writes beside the target and renames, so readers never see half a file. A cache that cannot
-// be written only costs speed, so failures are ignored.
-void write_cache(const std::string& path, const std::string& stamp, const Snapshot& s) {
+}  // namespace
+
+// Writes beside the target and renames, so readers never see half a file.
+void save_snapshot_cache(const std::string& path, const std::string& stamp, const Snapshot& s) {
   const std::string temporary = path + ".tmp";
   {
     CacheWriter out(temporary);
@@ -166,8 +167,6 @@ void write_cache(const std::string& path, const std::string& stamp, const Snapsh
   std::error_code ignored;
   std::filesystem::rename(temporary, path, ignored);
 }
-
-}  // namespace
 
 std::string snapshot_cache_path(const std::string& db_location) {
   const std::string file = sqlite_file(db_location);
@@ -192,7 +191,7 @@ Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store, const std::s
   if (!read) return tl::unexpected(read.error());
   if (cached) return cached;
   auto snapshot = builder.build();
-  if (snapshot && !cache_path.empty()) write_cache(cache_path, stamp, **snapshot);
+  if (snapshot && !cache_path.empty()) save_snapshot_cache(cache_path, stamp, **snapshot);
   return snapshot;
 }
 

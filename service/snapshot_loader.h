@@ -15,6 +15,11 @@ namespace huikuan {
 Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store,
                                                       const std::string& cache_path = {});
 
+//! Writes `snapshot` as the cache file for the ledger state `stamp` (Store::ledger_stamp()).
+//! A cache that cannot be written only costs speed later, so failures are ignored.
+void save_snapshot_cache(const std::string& cache_path, const std::string& stamp,
+                         const Snapshot& snapshot);
+
 //! The cache file that belongs to a database location ("data/huikuan.db.snapshot"), or ""
 //! when the location is not a local file.
 std::string snapshot_cache_path(const std::string& db_location);

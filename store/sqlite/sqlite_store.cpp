@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <optional>
@@ -51,7 +52,7 @@ void bind_id(SQLite::Statement& statement, int index, int64_t id) {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA foreign_keys = ON");
@@ -379,8 +380,8 @@ class SqliteStore final : public Store {
   static void bind_invoice(SQLite::Statement& s, const Invoice& inv) {
     s.bind(1, inv.customer_id);
     s.bindNoCopy(2, doc_type_name(inv.doc_type));
-    s.bind(3, inv.invoice_date.to_string());
-    s.bind(4, inv.due_date.to_string());
+    s.bind(3, inv.invoice_date.iso().data());
+    s.bind(4, inv.due_date.iso().data());
     s.bind(5, std::string(inv.currency.code_view()));
     s.bind(6, inv.amount);
     s.bindNoCopy(7, inv.contract_id);
@@ -391,7 +392,7 @@ class SqliteStore final : public Store {
 
   static void bind_payment(SQLite::Statement& s, const Payment& p) {
     s.bind(1, p.customer_id);
-    s.bind(2, p.payment_date.to_string());
+    s.bind(2, p.payment_date.iso().data());
     s.bind(3, std::string(p.currency.code_view()));
     s.bind(4, p.amount);
     s.bindNoCopy(5, p.reference);
@@ -404,7 +405,7 @@ class SqliteStore final : public Store {
     bind_id(s, 2, a.payment_id);
     bind_id(s, 3, a.credit_note_id);
     s.bind(4, a.amount);
-    s.bind(5, a.date.to_string());
+    s.bind(5, a.date.iso().data());
     s.bind(6, a.id);
   }
 
