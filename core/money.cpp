@@ -53,16 +53,27 @@ Result<int64_t> parse_minor_units(std::string_view text, int minor_digits, std::
   return -value;
 }
 
-std::string format_minor_units(int64_t minor, int minor_digits) {
+void append_minor_units(std::string& out, int64_t minor, int minor_digits) {
   // Work in unsigned magnitude so INT64_MIN formats correctly.
   const bool negative = minor < 0;
   uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
-  uint64_t scale = 1;
-  for (int d = 0; d < minor_digits; ++d) scale *= 10;
-  const uint64_t units = magnitude / scale;
-  const uint64_t fraction = magnitude % scale;
-  if (minor_digits == 0) return fmt::format("{}{}", negative ? "-" : "", units);
-  return fmt::format("{}{}.{:0{}}", negative ? "-" : "", units, fraction, minor_digits);
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0 || n <= minor_digits);  // at least one digit before the point
+  if (negative) out += '-';
+  for (int k = n - 1; k >= 0; --k) {
+    out += digits[k];
+    if (k == minor_digits && minor_digits > 0) out += '.';
+  }
+}
+
+std::string format_minor_units(int64_t minor, int minor_digits) {
+  std::string out;
+  append_minor_units(out, minor, minor_digits);
+  return out;
 }
 
 Result<int64_t> checked_add(int64_t a, int64_t b) {

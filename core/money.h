@@ -18,6 +18,8 @@ Result<int64_t> parse_minor_units(std::string_view text, int minor_digits,
 
 //! Formats minor units with exactly `minor_digits` decimals: (123450, 2) -> "1234.50".
 std::string format_minor_units(int64_t minor, int minor_digits);
+//! The same, appended to `out` without a temporary (for writing millions of amounts).
+void append_minor_units(std::string& out, int64_t minor, int minor_digits);
 
 //! a + b, or an error if the sum leaves int64.
 Result<int64_t> checked_add(int64_t a, int64_t b);

@@ -209,39 +209,45 @@ void write_text_table(std::ostream& out, const Table& table) {
 
 // ---- CSV ----
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (const char ch : text) {
-    if (ch == '"') quoted += '"';
-    quoted += ch;
+// Appends `text` as one CSV field, quoted only when it must be (RFC 4180).
+void append_csv_field(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += text;
+    return;
   }
-  return quoted + '"';
+  out += '"';
+  for (const char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
 }
 
-std::string csv_value(const Cell& cell) {
-  return std::visit(
-      Overloaded{[](const std::string& text) { return text; },
-                 [](const AmountCell& a) { return format_minor_units(a.minor, a.minor_digits); },
-                 [](const NumberCell& n) { return format_number(n); }},
+void append_csv_cell(std::string& out, const Cell& cell) {
+  std::visit(
+      Overloaded{[&](const std::string& text) { append_csv_field(out, text); },
+                 [&](const AmountCell& a) { append_minor_units(out, a.minor, a.minor_digits); },
+                 [&](const NumberCell& n) { out += format_number(n); }},
       cell);
 }
 
-void write_csv_line(std::ostream& out, const std::vector<std::string>& fields) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out << ',';
-    out << csv_field(fields[i]);
+// Appends one record: the section title when tables are told apart, then the cells, with
+// `key` (if given) in place of the first cell.
+void append_csv_record(std::string& out, const Table& table, const std::vector<Cell>& row,
+                       size_t count, bool sectioned, const char* key = nullptr) {
+  if (sectioned) {
+    append_csv_field(out, table.title);
+    out += ',';
   }
-  out << '\n';
-}
-
-// One CSV record for `row`, led by the section title when tables are told apart.
-std::vector<std::string> csv_record(const Table& table, const std::vector<Cell>& row, size_t count,
-                                    bool sectioned) {
-  std::vector<std::string> fields;
-  if (sectioned) fields.push_back(table.title);
-  for (size_t c = 0; c < count; ++c) fields.push_back(csv_value(cell_at(row, c)));
-  return fields;
+  for (size_t c = 0; c < count; ++c) {
+    if (c > 0) out += ',';
+    if (c == 0 && key) {
+      out += key;
+    } else {
+      append_csv_cell(out, cell_at(row, c));
+    }
+  }
+  out += '\n';
 }
 
 // ---- xlsx ----
@@ -412,29 +418,35 @@ void write_text(std::ostream& out, const std::vector<Table>& tables) {
 void write_csv(std::ostream& out, const std::vector<Table>& tables) {
   const bool sectioned = tables.size() > 1 || std::any_of(tables.begin(), tables.end(),
                                                           [](auto& t) { return !t.title.empty(); });
+  // Records are built in one buffer and written in large blocks: reports run to a million rows.
+  constexpr size_t kFlushAt = size_t{1} << 20;
+  std::string buffer;
+  buffer.reserve(kFlushAt + 4096);
   const std::vector<std::string>* header = nullptr;
   for (const Table& table : tables) {
     const size_t count = column_count(table);
     // Tables normally share columns and one header serves all; otherwise each gets its own.
     if (!header || *header != table.columns) {
-      std::vector<std::string> names;
-      if (sectioned) names.push_back("section");
+      if (sectioned) buffer += "section,";
       for (size_t c = 0; c < count; ++c) {
-        names.push_back(c < table.columns.size() ? table.columns[c] : "");
+        if (c > 0) buffer += ',';
+        append_csv_field(buffer, c < table.columns.size() ? table.columns[c] : "");
       }
-      write_csv_line(out, names);
+      buffer += '\n';
       header = &table.columns;
     }
-    for (const auto& row : table.rows)
-      write_csv_line(out, csv_record(table, row, count, sectioned));
-    if (table.totals) {
-      std::vector<std::string> fields = csv_record(table, *table.totals, count, sectioned);
-      const size_t key = sectioned ? 1 : 0;
-      fields.resize(std::max(fields.size(), key + 1));
-      fields[key] = "TOTAL";
-      write_csv_line(out, fields);
+    for (const auto& row : table.rows) {
+      append_csv_record(buffer, table, row, count, sectioned);
+      if (buffer.size() >= kFlushAt) {
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        buffer.clear();
+      }
     }
+    if (table.totals)
+      append_csv_record(buffer, table, *table.totals, std::max<size_t>(count, 1), sectioned,
+                        "TOTAL");
   }
+  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
 }
 
 Result<void> write_xlsx(const std::string& path, const std::vector<Table>& tables) {
