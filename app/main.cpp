@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/collection_commands.h"
 #include "engine/aging.h"
 #include "engine/kpi.h"
 #include "io/ledger_generator.h"
@@ -196,6 +197,8 @@ int run(int argc, char** argv) {
   gen->add_option("--as-of", gen_as_of, "The ledger's today (default 2026-06-30)");
   gen->add_option("--out", gen_out, "Directory to write the CSV files to")->required();
 
+  CollectionCommands collection_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,6 +210,7 @@ int run(int argc, char** argv) {
     if (*aging) return run_aging(aging_options, as_of, by, buckets);
     if (*kpi) return run_kpi(kpi_options, from, to);
     if (*gen) return run_gen(gen_options, gen_as_of, gen_out);
+    if (auto code = collection_commands.run()) return *code;
   } catch (const std::exception& e) {
     std::cerr << "huikuan: " << e.what() << '\n';
     return kFailure;

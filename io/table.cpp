@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -447,6 +448,29 @@ void write_csv(std::ostream& out, const std::vector<Table>& tables) {
                         "TOTAL");
   }
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+}
+
+void write_json(std::ostream& out, const std::vector<Table>& tables) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const Table& table : tables) {
+    for (const auto& row : table.rows) {
+      nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        std::visit(Overloaded{[&](const std::string& text) { object[table.columns[c]] = text; },
+                              [&](const AmountCell& a) {
+                                object[table.columns[c]] =
+                                    format_minor_units(a.minor, a.minor_digits);
+                              },
+                              [&](const NumberCell& n) {
+                                object[table.columns[c]] =
+                                    n.value ? nlohmann::ordered_json(*n.value) : nullptr;
+                              }},
+                   cell_at(row, c));
+      }
+      rows.push_back(std::move(object));
+    }
+  }
+  out << rows.dump(2) << '\n';
 }
 
 Result<void> write_xlsx(const std::string& path, const std::vector<Table>& tables) {

@@ -46,6 +46,10 @@ void write_csv(std::ostream& out, const std::vector<Table>& tables);
 //! decimals, frozen header, a bold totals row.
 Result<void> write_xlsx(const std::string& path, const std::vector<Table>& tables);
 
+//! A JSON array of row objects keyed by column name (tables concatenated): amounts as strings
+//! with their currency's digits, numbers as numbers or null. Totals rows are left out.
+void write_json(std::ostream& out, const std::vector<Table>& tables);
+
 //! Terminal display width of UTF-8 text (wide and full-width characters count 2).
 size_t display_width(std::string_view utf8);
 

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ninja-build
   libsqlite3-dev libsqlitecpp-dev sqlite3
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev libexpected-dev
   libxlsxwriter-dev libicu-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -4,12 +4,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "core/error.h"
+#include "ledger/collections.h"
 #include "ledger/types.h"
 
 namespace huikuan {
@@ -66,6 +69,30 @@ class Store {
 
   virtual void insert_changes(std::span<const ChangeRecord> rows) = 0;
   virtual void read_changes(const std::function<void(const ChangeRecord&)>& row) = 0;
+
+  // Single-row lookups for use cases that touch one customer or document.
+  virtual std::optional<Customer> find_customer(std::string_view external_id) = 0;
+  virtual std::optional<Invoice> find_invoice(std::string_view external_id) = 0;
+  //! Open amount per currency code of a customer's invoices as of `day`, in minor units.
+  virtual std::map<std::string, int64_t> open_by_currency(int64_t customer_id, Date day) = 0;
+  //! Open amount of one invoice as of `day`, in minor units.
+  virtual int64_t invoice_open(int64_t invoice_id, Date day) = 0;
+  //! Sum of the open disputes on an invoice, in minor units.
+  virtual int64_t disputed_open(int64_t invoice_id) = 0;
+
+  //! Inserts and returns the new id; the row names its customer (and invoices) by external id,
+  //! which the caller has checked.
+  virtual int64_t insert_contact(const Contact& contact) = 0;
+  virtual void read_contacts(const std::function<void(const Contact&)>& row) = 0;
+  virtual int64_t insert_promise(const Promise& promise) = 0;
+  virtual void read_promises(const std::function<void(const Promise&)>& row) = 0;
+  virtual void set_promise_status(int64_t id, PromiseStatus status) = 0;
+  virtual int64_t insert_dispute(const Dispute& dispute) = 0;
+  virtual std::optional<Dispute> find_dispute(int64_t id) = 0;
+  virtual void read_disputes(const std::function<void(const Dispute&)>& row) = 0;
+  //! Marks an open dispute resolved.
+  virtual void resolve_dispute(int64_t id, const std::string& resolved_at,
+                               const std::string& resolution, const std::string& note) = 0;
 
  protected:
   Store() = default;

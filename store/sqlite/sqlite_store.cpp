@@ -10,6 +10,8 @@
 
 extern const unsigned char sqlite_migration_001[];
 extern const std::size_t sqlite_migration_001_size;
+extern const unsigned char sqlite_migration_002[];
+extern const std::size_t sqlite_migration_002_size;
 
 namespace huikuan {
 namespace {
@@ -22,7 +24,29 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {1, sqlite_migration_001, sqlite_migration_001_size},
+    {2, sqlite_migration_002, sqlite_migration_002_size},
 };
+
+const char* promise_status_name(PromiseStatus status) {
+  switch (status) {
+    case PromiseStatus::kOpen:
+      return "open";
+    case PromiseStatus::kKept:
+      return "kept";
+    case PromiseStatus::kBroken:
+      return "broken";
+    case PromiseStatus::kCancelled:
+      return "cancelled";
+  }
+  return "open";
+}
+
+PromiseStatus promise_status(const std::string& name) {
+  if (name == "kept") return PromiseStatus::kKept;
+  if (name == "broken") return PromiseStatus::kBroken;
+  if (name == "cancelled") return PromiseStatus::kCancelled;
+  return PromiseStatus::kOpen;
+}
 
 const char* doc_type_name(DocType type) {
   return type == DocType::kCreditNote ? "credit_note" : "invoice";
@@ -110,11 +134,18 @@ class SqliteStore final : public Store {
   }
 
   void read_customers(const std::function<void(const Customer&)>& row) override {
-    SQLite::Statement query(db_,
-                            "SELECT id, external_id, name, currency, payment_terms_days, "
-                            "credit_limit, credit_grade, industry, region, customer_type, "
-                            "importance, collector, email, phone, timezone, language, country "
-                            "FROM customers ORDER BY id");
+    read_customers_where("", 0, row);
+  }
+
+  void read_customers_where(const char* where, int64_t id,
+                            const std::function<void(const Customer&)>& row) {
+    SQLite::Statement query(
+        db_, std::string("SELECT id, external_id, name, currency, payment_terms_days, "
+                         "credit_limit, credit_grade, industry, region, customer_type, "
+                         "importance, collector, email, phone, timezone, language, "
+                         "country FROM customers ") +
+                 where + " ORDER BY id");
+    if (*where) query.bind(1, id);
     Customer c;
     while (query.executeStep()) {
       c.id = query.getColumn(0).getInt64();
@@ -302,7 +333,239 @@ class SqliteStore final : public Store {
     }
   }
 
+  std::optional<Customer> find_customer(std::string_view external_id) override {
+    std::optional<Customer> found;
+    SQLite::Statement query(db_, "SELECT id FROM customers WHERE external_id = ?");
+    query.bind(1, std::string(external_id));
+    if (!query.executeStep()) return found;
+    const int64_t id = query.getColumn(0).getInt64();
+    // One customer: reuse the full reader's column mapping rather than repeat it.
+    read_customers_where("WHERE id = ?", id, [&](const Customer& c) { found = c; });
+    return found;
+  }
+
+  std::optional<Invoice> find_invoice(std::string_view external_id) override {
+    SQLite::Statement query(db_,
+                            "SELECT id, customer_id, doc_type, invoice_date, due_date, currency, "
+                            "amount, external_id, contract_id, reference FROM invoices "
+                            "WHERE external_id = ?");
+    query.bind(1, std::string(external_id));
+    if (!query.executeStep()) return std::nullopt;
+    Invoice inv;
+    inv.id = query.getColumn(0).getInt64();
+    inv.customer_id = query.getColumn(1).getInt64();
+    inv.doc_type =
+        query.getColumn(2).getString() == "credit_note" ? DocType::kCreditNote : DocType::kInvoice;
+    inv.invoice_date = date_column(query.getColumn(3));
+    inv.due_date = date_column(query.getColumn(4));
+    inv.currency = currency_column(query.getColumn(5));
+    inv.amount = query.getColumn(6).getInt64();
+    inv.external_id = query.getColumn(7).getString();
+    inv.contract_id = query.getColumn(8).getString();
+    inv.reference = query.getColumn(9).getString();
+    return inv;
+  }
+
+  std::map<std::string, int64_t> open_by_currency(int64_t customer_id, Date day) override {
+    SQLite::Statement query(
+        db_,
+        "SELECT i.currency, SUM(i.amount - COALESCE((SELECT SUM(a.amount) FROM allocations a "
+        "WHERE a.invoice_id = i.id AND a.allocation_date <= ?2), 0)) FROM invoices i "
+        "WHERE i.customer_id = ?1 AND i.doc_type = 'invoice' AND i.invoice_date <= ?2 "
+        "GROUP BY i.currency");
+    query.bind(1, customer_id);
+    query.bind(2, day.iso().data());
+    std::map<std::string, int64_t> open;
+    while (query.executeStep())
+      open[query.getColumn(0).getString()] = query.getColumn(1).getInt64();
+    return open;
+  }
+
+  int64_t invoice_open(int64_t invoice_id, Date day) override {
+    SQLite::Statement query(db_,
+                            "SELECT i.amount - COALESCE((SELECT SUM(a.amount) FROM allocations a "
+                            "WHERE a.invoice_id = i.id AND a.allocation_date <= ?2), 0) "
+                            "FROM invoices i WHERE i.id = ?1 AND i.invoice_date <= ?2");
+    query.bind(1, invoice_id);
+    query.bind(2, day.iso().data());
+    return query.executeStep() ? query.getColumn(0).getInt64() : 0;
+  }
+
+  int64_t disputed_open(int64_t invoice_id) override {
+    SQLite::Statement query(db_,
+                            "SELECT COALESCE(SUM(amount), 0) FROM disputes "
+                            "WHERE invoice_id = ? AND status = 'open'");
+    query.bind(1, invoice_id);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+  }
+
+  int64_t insert_contact(const Contact& c) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO contacts (customer_id, channel, at, outcome, note, "
+                             "recorded_by) SELECT id, ?, ?, ?, ?, ? FROM customers "
+                             "WHERE external_id = ?");
+    insert.bind(1, c.channel);
+    insert.bind(2, c.at);
+    insert.bind(3, c.outcome);
+    insert.bind(4, c.note);
+    insert.bind(5, c.recorded_by);
+    insert.bind(6, c.customer_id);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  void read_contacts(const std::function<void(const Contact&)>& row) override {
+    SQLite::Statement query(
+        db_,
+        "SELECT k.id, c.external_id, k.channel, k.at, k.outcome, k.note, "
+        "k.recorded_by FROM contacts k JOIN customers c ON c.id = k.customer_id "
+        "ORDER BY k.id");
+    Contact c;
+    while (query.executeStep()) {
+      c.id = query.getColumn(0).getInt64();
+      c.customer_id = query.getColumn(1).getString();
+      c.channel = query.getColumn(2).getString();
+      c.at = query.getColumn(3).getString();
+      c.outcome = query.getColumn(4).getString();
+      c.note = query.getColumn(5).getString();
+      c.recorded_by = query.getColumn(6).getString();
+      row(c);
+    }
+  }
+
+  int64_t insert_promise(const Promise& p) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO promises (customer_id, currency, amount, promised_date, "
+                             "status, created_at, recorded_by) SELECT id, ?, ?, ?, ?, ?, ? "
+                             "FROM customers WHERE external_id = ?");
+    insert.bind(1, std::string(p.currency.code_view()));
+    insert.bind(2, p.amount);
+    insert.bind(3, p.promised_date.iso().data());
+    insert.bind(4, promise_status_name(p.status));
+    insert.bind(5, p.created_at);
+    insert.bind(6, p.recorded_by);
+    insert.bind(7, p.customer_id);
+    insert.exec();
+    const int64_t id = db_.getLastInsertRowid();
+    SQLite::Statement link(db_,
+                           "INSERT INTO promise_invoices (promise_id, invoice_id) "
+                           "SELECT ?, id FROM invoices WHERE external_id = ?");
+    for (const auto& invoice : p.invoice_ids) {
+      link.bind(1, id);
+      link.bind(2, invoice);
+      link.exec();
+      link.reset();
+    }
+    return id;
+  }
+
+  void read_promises(const std::function<void(const Promise&)>& row) override {
+    SQLite::Statement query(
+        db_,
+        "SELECT p.id, c.external_id, p.currency, p.amount, p.promised_date, "
+        "p.status, p.created_at, p.recorded_by, "
+        "(SELECT group_concat(i.external_id, char(31)) FROM promise_invoices pi "
+        "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.promise_id = p.id) "
+        "FROM promises p JOIN customers c ON c.id = p.customer_id ORDER BY p.id");
+    while (query.executeStep()) {
+      Promise p;
+      p.id = query.getColumn(0).getInt64();
+      p.customer_id = query.getColumn(1).getString();
+      p.currency = currency_column(query.getColumn(2));
+      p.amount = query.getColumn(3).getInt64();
+      p.promised_date = date_column(query.getColumn(4));
+      p.status = promise_status(query.getColumn(5).getString());
+      p.created_at = query.getColumn(6).getString();
+      p.recorded_by = query.getColumn(7).getString();
+      std::string invoices = query.getColumn(8).getString();
+      for (size_t start = 0; !invoices.empty() && start <= invoices.size();) {
+        size_t end = invoices.find('\x1f', start);
+        if (end == std::string::npos) end = invoices.size();
+        p.invoice_ids.push_back(invoices.substr(start, end - start));
+        start = end + 1;
+      }
+      row(p);
+    }
+  }
+
+  void set_promise_status(int64_t id, PromiseStatus status) override {
+    SQLite::Statement update(db_, "UPDATE promises SET status = ? WHERE id = ?");
+    update.bind(1, promise_status_name(status));
+    update.bind(2, id);
+    update.exec();
+  }
+
+  int64_t insert_dispute(const Dispute& d) override {
+    SQLite::Statement insert(
+        db_,
+        "INSERT INTO disputes (invoice_id, amount, reason, note, status, "
+        "opened_at, respond_by, recorded_by) SELECT id, ?, ?, ?, 'open', ?, ?, ? "
+        "FROM invoices WHERE external_id = ?");
+    insert.bind(1, d.amount);
+    insert.bind(2, d.reason);
+    insert.bind(3, d.note);
+    insert.bind(4, d.opened_at);
+    insert.bind(5, d.respond_by);
+    insert.bind(6, d.recorded_by);
+    insert.bind(7, d.invoice_id);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<Dispute> find_dispute(int64_t id) override {
+    std::optional<Dispute> found;
+    read_disputes_where("WHERE d.id = ?", id, [&](const Dispute& d) { found = d; });
+    return found;
+  }
+
+  void read_disputes(const std::function<void(const Dispute&)>& row) override {
+    read_disputes_where("", 0, row);
+  }
+
+  void resolve_dispute(int64_t id, const std::string& resolved_at, const std::string& resolution,
+                       const std::string& note) override {
+    SQLite::Statement update(db_,
+                             "UPDATE disputes SET status = 'resolved', resolved_at = ?, "
+                             "resolution = ?, note = CASE WHEN ? = '' THEN note ELSE ? END "
+                             "WHERE id = ? AND status = 'open'");
+    update.bind(1, resolved_at);
+    update.bind(2, resolution);
+    update.bind(3, note);
+    update.bind(4, note);
+    update.bind(5, id);
+    update.exec();
+  }
+
  private:
+  void read_disputes_where(const char* where, int64_t id,
+                           const std::function<void(const Dispute&)>& row) {
+    SQLite::Statement query(
+        db_, std::string("SELECT d.id, i.external_id, c.external_id, d.amount, d.reason, d.note, "
+                         "d.status, d.opened_at, d.respond_by, d.resolved_at, d.resolution, "
+                         "d.recorded_by FROM disputes d JOIN invoices i ON i.id = d.invoice_id "
+                         "JOIN customers c ON c.id = i.customer_id ") +
+                 where + " ORDER BY d.id");
+    if (*where) query.bind(1, id);
+    Dispute d;
+    while (query.executeStep()) {
+      d.id = query.getColumn(0).getInt64();
+      d.invoice_id = query.getColumn(1).getString();
+      d.customer_id = query.getColumn(2).getString();
+      d.amount = query.getColumn(3).getInt64();
+      d.reason = query.getColumn(4).getString();
+      d.note = query.getColumn(5).getString();
+      d.status = query.getColumn(6).getString() == "resolved" ? DisputeStatus::kResolved
+                                                              : DisputeStatus::kOpen;
+      d.opened_at = query.getColumn(7).getString();
+      d.respond_by = query.getColumn(8).getString();
+      d.resolved_at = query.getColumn(9).getString();
+      d.resolution = query.getColumn(10).getString();
+      d.recorded_by = query.getColumn(11).getString();
+      row(d);
+    }
+  }
+
   // Currency codes repeat on every row; parse each distinct code once.
   class CurrencyCache {
    public:

@@ -1,0 +1,262 @@
+#include "app/collection_commands.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "core/money.h"
+#include "io/table.h"
+
+namespace huikuan {
+namespace {
+
+constexpr int kBadInput = 2;
+
+int print_error(const Error& error) {
+  std::cerr << "huikuan: " << error.to_string() << '\n';
+  return kBadInput;
+}
+
+std::string cli_user() {
+  const char* user = std::getenv("USER");
+  return user && *user ? fmt::format("cli:{}", user) : "cli";
+}
+
+// The acting user and the time: --now overrides the clock (for back-dated entry and tests).
+Result<Actor> make_actor(const std::string& name, const std::string& now) {
+  if (now.empty()) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    return Actor{name, Timestamp::at(seconds)};
+  }
+  auto parsed = Timestamp::parse(now);
+  if (!parsed) return fail(parsed.error().message, "--now");
+  return Actor{name, *parsed};
+}
+
+// Opens an existing database: these commands never create one.
+Result<std::unique_ptr<Store>> open_existing(const std::string& db) {
+  const std::string file = sqlite_file(db);
+  if (!file.empty() && !std::filesystem::exists(file)) {
+    return fail(fmt::format("no ledger database at '{}' (import one first)", db), "--db");
+  }
+  return Store::open(db);
+}
+
+int print_tables(const std::vector<Table>& tables, const std::string& format) {
+  if (format == "json") {
+    write_json(std::cout, tables);
+  } else if (format == "csv") {
+    write_csv(std::cout, tables);
+  } else if (format == "table") {
+    write_text(std::cout, tables);
+  } else {
+    return print_error(
+        Error{fmt::format("'{}' is not one of table, csv, json", format), "--format", ""});
+  }
+  return 0;
+}
+
+const char* promise_status_text(PromiseStatus status) {
+  switch (status) {
+    case PromiseStatus::kOpen:
+      return "open";
+    case PromiseStatus::kKept:
+      return "kept";
+    case PromiseStatus::kBroken:
+      return "broken";
+    case PromiseStatus::kCancelled:
+      return "cancelled";
+  }
+  return "open";
+}
+
+}  // namespace
+
+CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
+  auto common = [&](CLI::App* command) {
+    command->add_option("--db", db_, "Ledger database (SQLite file)")->capture_default_str();
+    command->add_option("--actor", actor_, "Who the entry is recorded as")->capture_default_str();
+    command->add_option("--now", now_,
+                        "Record as of this time (ISO 8601 with offset; default: now)");
+  };
+  auto listing = [&](CLI::App* command) {
+    command->add_option("--db", db_, "Ledger database (SQLite file)")->capture_default_str();
+    command->add_option("--format", format_, "table, csv or json")->capture_default_str();
+    command->add_option("--customer", customer_filter_, "Only this customer");
+    command->add_option("--now", now_, "Judge deadlines as of this time (default: now)");
+  };
+
+  auto* contact = app.add_subcommand("contact", "Record and list contacts with customers");
+  contact->require_subcommand(1);
+  contact_add_ =
+      contact->add_subcommand("add", "Record a contact: call, email, SMS, visit or letter");
+  common(contact_add_);
+  contact_add_->add_option("--customer", contact_.customer_id, "Customer id")->required();
+  contact_add_->add_option("--channel", contact_.channel, "phone, email, sms, visit or letter")
+      ->required();
+  contact_add_->add_option("--at", contact_.at, "When (ISO 8601 with offset)")->required();
+  contact_add_
+      ->add_option("--outcome", contact_.outcome,
+                   "reached, no_answer, busy, left_message, "
+                   "wrong_number, promise_to_pay, refused, "
+                   "disputed, callback or paid")
+      ->required();
+  contact_add_->add_option("--note", contact_.note, "What was said");
+  contact_list_ = contact->add_subcommand("list", "List recorded contacts");
+  listing(contact_list_);
+
+  auto* promise = app.add_subcommand("promise", "Record and list promises to pay");
+  promise->require_subcommand(1);
+  promise_add_ = promise->add_subcommand("add", "Record a promise to pay");
+  common(promise_add_);
+  promise_add_->add_option("--customer", promise_.customer_id, "Customer id")->required();
+  promise_add_->add_option("--amount", promise_.amount, "Amount promised (decimal)")->required();
+  promise_add_->add_option("--currency", promise_currency_, "Currency (default: the customer's)");
+  promise_add_->add_option("--date", promise_.date, "Promised payment date (YYYY-MM-DD)")
+      ->required();
+  promise_add_->add_option("--invoice", promise_.invoice_ids,
+                           "Invoice the promise covers (repeatable)");
+  promise_list_ = promise->add_subcommand("list", "List promises to pay");
+  listing(promise_list_);
+
+  auto* dispute = app.add_subcommand("dispute", "Open, resolve and list disputes");
+  dispute->require_subcommand(1);
+  dispute_add_ = dispute->add_subcommand("add", "Open a dispute on part of an invoice");
+  common(dispute_add_);
+  dispute_add_->add_option("--invoice", dispute_.invoice_id, "Invoice id")->required();
+  dispute_add_->add_option("--amount", dispute_.amount, "Disputed amount (decimal)")->required();
+  dispute_add_
+      ->add_option("--reason", dispute_.reason,
+                   fmt::format("One of: {}", fmt::join(dispute_reasons(), ", ")))
+      ->required();
+  dispute_add_->add_option("--note", dispute_.note, "Details");
+  dispute_add_->add_option("--response-hours", response_hours_, "Hours to answer")
+      ->capture_default_str();
+  dispute_resolve_ = dispute->add_subcommand("resolve", "Resolve an open dispute");
+  common(dispute_resolve_);
+  dispute_resolve_->add_option("--id", dispute_id_, "Dispute id")->required();
+  dispute_resolve_->add_option("--resolution", resolution_, "upheld, rejected or credited")
+      ->required();
+  dispute_resolve_->add_option("--note", dispute_.note, "Details");
+  dispute_list_ = dispute->add_subcommand("list", "List disputes with their response deadline");
+  listing(dispute_list_);
+}
+
+std::optional<int> CollectionCommands::run() {
+  if (*contact_add_) return contact_add();
+  if (*contact_list_) return contact_list();
+  if (*promise_add_) return promise_add();
+  if (*promise_list_) return promise_list();
+  if (*dispute_add_) return dispute_add();
+  if (*dispute_resolve_) return dispute_resolve();
+  if (*dispute_list_) return dispute_list();
+  return std::nullopt;
+}
+
+int CollectionCommands::contact_add() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto id = record_contact(**store, contact_, *actor);
+  if (!id) return print_error(id.error());
+  std::cout << fmt::format("contact {} recorded for {}\n", *id, contact_.customer_id);
+  return 0;
+}
+
+int CollectionCommands::contact_list() {
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  Table table{"", {"id", "customer_id", "channel", "at", "outcome", "note", "recorded_by"}, {}, {}};
+  (*store)->read_contacts([&](const Contact& c) {
+    if (!customer_filter_.empty() && c.customer_id != customer_filter_) return;
+    table.rows.push_back(
+        {std::to_string(c.id), c.customer_id, c.channel, c.at, c.outcome, c.note, c.recorded_by});
+  });
+  return print_tables({table}, format_);
+}
+
+int CollectionCommands::promise_add() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  if (!promise_currency_.empty()) promise_.currency = promise_currency_;
+  auto id = record_promise(**store, promise_, *actor);
+  if (!id) return print_error(id.error());
+  std::cout << fmt::format("promise {} recorded for {}\n", *id, promise_.customer_id);
+  return 0;
+}
+
+int CollectionCommands::promise_list() {
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  Table table{"",
+              {"id", "customer_id", "currency", "amount", "date", "invoice_ids", "status",
+               "created_at", "recorded_by"},
+              {},
+              {}};
+  (*store)->read_promises([&](const Promise& p) {
+    if (!customer_filter_.empty() && p.customer_id != customer_filter_) return;
+    table.rows.push_back({std::to_string(p.id), p.customer_id, std::string(p.currency.code_view()),
+                          AmountCell{p.amount, p.currency.minor_digits},
+                          p.promised_date.to_string(),
+                          fmt::format("{}", fmt::join(p.invoice_ids, " ")),
+                          promise_status_text(p.status), p.created_at, p.recorded_by});
+  });
+  return print_tables({table}, format_);
+}
+
+int CollectionCommands::dispute_add() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  if (response_hours_ <= 0) return print_error(Error{"must be positive", "--response-hours", ""});
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto id = open_dispute(**store, dispute_, response_hours_, *actor);
+  if (!id) return print_error(id.error());
+  std::cout << fmt::format("dispute {} opened on {}\n", *id, dispute_.invoice_id);
+  return 0;
+}
+
+int CollectionCommands::dispute_resolve() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto done = resolve_dispute(**store, dispute_id_, resolution_, dispute_.note, *actor);
+  if (!done) return print_error(done.error());
+  std::cout << fmt::format("dispute {} resolved: {}\n", dispute_id_, resolution_);
+  return 0;
+}
+
+int CollectionCommands::dispute_list() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  Table table{"",
+              {"id", "invoice_id", "customer_id", "amount", "reason", "status", "opened_at",
+               "respond_by", "sla", "resolution", "note"},
+              {},
+              {}};
+  // Amounts are in the invoice's currency; look each invoice up once.
+  (*store)->read_disputes([&](const Dispute& d) {
+    if (!customer_filter_.empty() && d.customer_id != customer_filter_) return;
+    auto invoice = (*store)->find_invoice(d.invoice_id);
+    const int digits = invoice ? invoice->currency.minor_digits : 2;
+    table.rows.push_back({std::to_string(d.id), d.invoice_id, d.customer_id,
+                          AmountCell{d.amount, digits}, d.reason,
+                          d.status == DisputeStatus::kOpen ? "open" : "resolved", d.opened_at,
+                          d.respond_by, dispute_sla(d, actor->now), d.resolution, d.note});
+  });
+  return print_tables({table}, format_);
+}
+
+}  // namespace huikuan

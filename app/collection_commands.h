@@ -1,0 +1,45 @@
+#pragma once
+// The collector's commands: contact add|list, promise add|list, dispute add|resolve|list.
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/collections.h"
+
+namespace huikuan {
+
+class CollectionCommands {
+ public:
+  //! Registers the subcommands on `app`.
+  explicit CollectionCommands(CLI::App& app);
+  //! Runs the chosen subcommand and returns its exit code, or nullopt if none of these was chosen.
+  std::optional<int> run();
+
+ private:
+  int contact_add();
+  int contact_list();
+  int promise_add();
+  int promise_list();
+  int dispute_add();
+  int dispute_resolve();
+  int dispute_list();
+
+  std::string db_ = "data/huikuan.db";
+  std::string actor_;
+  std::string now_;  // ISO 8601; default: the clock
+  std::string format_ = "table";
+  ContactRequest contact_;
+  PromiseRequest promise_;
+  std::string promise_currency_;
+  DisputeRequest dispute_;
+  int64_t dispute_id_ = 0;
+  std::string resolution_;
+  std::string customer_filter_;
+  int response_hours_ = 48;
+  CLI::App *contact_add_, *contact_list_, *promise_add_, *promise_list_, *dispute_add_,
+      *dispute_resolve_, *dispute_list_;
+};
+
+}  // namespace huikuan

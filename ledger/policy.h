@@ -1,0 +1,148 @@
+#pragma once
+// The collection policy: every number a collection manager tunes (DOMAIN §4–§7). Loaded from
+// TOML (io/policy_toml.h); the shipped default is config/policy.toml. Plain data, no I/O.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace huikuan {
+
+//! Inclusive range of days overdue (negative = days before the due date). `to` may be
+//! kOpenEnded for "and above".
+struct DayRange {
+  static constexpr int32_t kOpenEnded = INT32_MAX;
+  int32_t from = 0;
+  int32_t to = kOpenEnded;
+  bool contains(int32_t days) const { return days >= from && days <= to; }
+};
+
+//! A named band of days overdue: overdue grades (mild…critical) and process stages.
+struct Band {
+  std::string name;
+  DayRange days;
+};
+
+//! ABC classification of overdue customers (DOMAIN §5).
+struct AbcPolicy {
+  //! Class C (risk assessment, legal) from this many days overdue on the oldest item…
+  int32_t c_min_days = 91;
+  //! …or for these credit grades.
+  std::vector<std::string> c_credit_grades{"CCC", "CC", "C", "D"};
+  //! The largest overdue balances making up this share (percent) of a currency's overdue total
+  //! are class A; the rest B.
+  int32_t a_share_percent = 80;
+};
+
+//! Importance × risk (DOMAIN §5): when a customer counts as high risk.
+struct RiskPolicy {
+  std::vector<std::string> high_risk_credit_grades{"BB", "B", "CCC", "CC", "C", "D"};
+  int32_t high_risk_min_days = 61;
+  int32_t high_risk_broken_promises = 1;
+  //! Strategy name per quadrant, keyed "high_importance/low_risk" etc.
+  std::map<std::string, std::string> quadrant_strategy;
+};
+
+//! When the system suggests hard overdue (硬逾期, DOMAIN §4); a collector decides.
+struct HardOverduePolicy {
+  int32_t broken_promises = 2;   //!< this many broken promises in the overdue episode…
+  int32_t no_contact_days = 30;  //!< …or nobody reached for this many days while overdue
+};
+
+//! How a customer type (core, growth, general, problem, temporary) changes the plan.
+struct CustomerTypeStrategy {
+  std::string type;
+  int32_t followup_interval_percent = 100;  //!< 50 = follow up twice as often
+  int32_t letter_delay_days = 0;            //!< letters start this much later
+  int32_t legal_review_min_days = 91;       //!< escalate to legal review from this many days
+  bool executive_contact = false;           //!< core customers: executive, relationship first
+};
+
+//! Follow-up frequency: within `days` overdue, contact every `interval_days`.
+struct FollowupRule {
+  DayRange days;
+  int32_t interval_days = 7;
+};
+
+//! A dunning letter: level 1 friendly … 4 final/lawyer letter, sent once per overdue episode
+//! when the oldest collectible item is within `days`.
+struct LetterRule {
+  int32_t level = 1;
+  DayRange days;
+  std::string template_name;
+  bool lawyer_letter = false;
+};
+
+//! Reminders before the due date.
+struct PreDuePolicy {
+  int32_t gentle_days_before = 7;
+  bool on_due_date = true;
+  //! When the due date falls in or right after a run of at least `long_holiday_min_days` days
+  //! off, remind `long_holiday_working_days_ahead` working days before it instead.
+  int32_t long_holiday_min_days = 5;
+  int32_t long_holiday_working_days_ahead = 10;
+};
+
+//! Contact rules of a jurisdiction (DOMAIN §6), chosen by the customer's country.
+struct ComplianceProfile {
+  std::string country;                   //!< ISO 3166 alpha-2, e.g. "CN", "US"; "*" = any other
+  std::string timezone;                  //!< default IANA zone when the customer has none
+  int32_t window_start_minute = 8 * 60;  //!< local time, minutes after midnight
+  int32_t window_end_minute = 22 * 60;   //!< exclusive
+  std::optional<int32_t> max_calls_per_day;
+  std::optional<int32_t> max_calls_per_7_days;  //!< rolling window
+  std::string calendar = "CN";                  //!< "CN" (Chinese, with 调休) or "weekends"
+  int32_t record_retention_years = 5;  //!< contact records kept this long after the contract
+};
+
+//! A level of authority (DOMAIN §7): who may hold a case up to what amount.
+struct AuthorityLevel {
+  std::string level;  //!< collector, supervisor, director, general_manager
+  //! Holds cases below this amount; minor units of Policy::currency; none = unlimited.
+  std::optional<int64_t> max_case_amount;
+  //! What this level may approve within its amount: extension, installment_plan,
+  //! interest_waiver, settlement, write_off, legal_escalation, bill_adjustment.
+  std::vector<std::string> approvals;
+};
+
+struct WorkloadPolicy {
+  int32_t max_cases = 150;
+  int64_t max_amount = 5'000'000'000;  //!< minor units of Policy::currency (50M CNY)
+};
+
+//! A challenger variant: `percent` of customers (by a stable hash of their id) get these
+//! follow-up and letter rules instead of the champion's; an empty list keeps the champion's.
+struct PolicyVariant {
+  std::string name;
+  int32_t percent = 0;
+  std::vector<FollowupRule> followup;
+  std::vector<LetterRule> letters;
+};
+
+struct Policy {
+  std::string name = "default";
+  std::string currency = "CNY";  //!< currency of the policy's amounts
+  std::string default_country = "CN";
+  std::vector<int32_t> aging_buckets{30, 60, 90, 180, 365};  //!< upper bounds, days overdue
+  std::vector<Band> overdue_grades;                          //!< mild, moderate, severe, critical
+  std::vector<Band> stages;  //!< soft_collection, pre_litigation, litigation…
+  HardOverduePolicy hard_overdue;
+  AbcPolicy abc;
+  RiskPolicy risk;
+  std::vector<CustomerTypeStrategy> customer_types;
+  std::vector<FollowupRule> followup;
+  std::vector<LetterRule> letters;
+  PreDuePolicy pre_due;
+  std::map<std::string, std::vector<std::string>> channels_by_class;  //!< "A" -> phone, email…
+  int32_t legal_review_min_days = 91;
+  int32_t promise_grace_days = 3;
+  int32_t dispute_response_hours = 48;
+  std::vector<ComplianceProfile> compliance;
+  std::vector<AuthorityLevel> authority;  //!< ascending authority
+  WorkloadPolicy workload;
+  std::vector<PolicyVariant> variants;
+};
+
+}  // namespace huikuan

@@ -1,0 +1,221 @@
+#include "service/collections.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "core/money.h"
+
+namespace huikuan {
+namespace {
+
+bool one_of(const std::string& value, const std::vector<std::string>& allowed) {
+  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+std::string list(const std::vector<std::string>& values) {
+  return fmt::format("{}", fmt::join(values, ", "));
+}
+
+Result<Customer> existing_customer(Store& store, const std::string& id) {
+  auto customer = store.find_customer(id);
+  if (!customer) return fail(fmt::format("unknown customer '{}'", id), "--customer");
+  return *customer;
+}
+
+void record_change(Store& store, const Actor& actor, const char* entity, int64_t id,
+                   const std::string& old_status, const std::string& new_value) {
+  const ChangeRecord change{actor.now.to_string(),
+                            actor.name,
+                            entity,
+                            std::to_string(id),
+                            "status",
+                            old_status,
+                            new_value,
+                            "cli"};
+  store.insert_changes({&change, 1});
+  store.bump_ledger_version();
+}
+
+// Runs `work` in one transaction and hands its value out.
+template <class T>
+Result<T> in_transaction(Store& store, const std::function<Result<T>()>& work) {
+  Result<T> value = fail("not run");
+  auto done = store.transaction([&]() -> Result<void> {
+    value = work();
+    if (!value) return tl::unexpected(value.error());
+    return {};
+  });
+  if (!done) return tl::unexpected(done.error());
+  return value;
+}
+
+}  // namespace
+
+Result<int64_t> record_contact(Store& store, const ContactRequest& request, const Actor& actor) {
+  if (!one_of(request.channel, contact_channels())) {
+    return fail(fmt::format("'{}' is not one of {}", request.channel, list(contact_channels())),
+                "--channel");
+  }
+  if (!one_of(request.outcome, contact_outcomes())) {
+    return fail(fmt::format("'{}' is not one of {}", request.outcome, list(contact_outcomes())),
+                "--outcome");
+  }
+  auto at = Timestamp::parse(request.at);
+  if (!at) return fail(at.error().message, "--at");
+  if (actor.now < *at) return fail(fmt::format("{} is in the future", request.at), "--at");
+  return in_transaction<int64_t>(store, [&]() -> Result<int64_t> {
+    auto customer = existing_customer(store, request.customer_id);
+    if (!customer) return tl::unexpected(customer.error());
+    Contact contact{0,
+                    request.customer_id,
+                    request.channel,
+                    at->to_string(),
+                    request.outcome,
+                    request.note,
+                    actor.name};
+    return store.insert_contact(contact);
+  });
+}
+
+Result<int64_t> record_promise(Store& store, const PromiseRequest& request, const Actor& actor) {
+  auto date = Date::parse(request.date);
+  if (!date) return fail(date.error().message, "--date");
+  const Date today = actor.now.local_date();
+  if (*date < today) {
+    return fail(fmt::format("{} is in the past (today is {})", request.date, today.to_string()),
+                "--date");
+  }
+  return in_transaction<int64_t>(store, [&]() -> Result<int64_t> {
+    auto customer = existing_customer(store, request.customer_id);
+    if (!customer) return tl::unexpected(customer.error());
+    const auto open = store.open_by_currency(customer->id, today);
+    std::string code = request.currency.value_or(
+        customer->currency ? std::string(customer->currency->code_view())
+                           : (open.size() == 1 ? open.begin()->first : std::string()));
+    if (code.empty())
+      return fail("the customer owes in several currencies: name one", "--currency");
+    auto currency = Currency::find(code);
+    if (!currency) return fail(currency.error().message, "--currency");
+    auto amount = Money::parse(request.amount, *currency);
+    if (!amount) return fail(amount.error().message, "--amount");
+    if (amount->minor() <= 0)
+      return fail(fmt::format("'{}' is not positive", request.amount), "--amount");
+
+    int64_t owed = open.contains(code) ? open.at(code) : 0;
+    if (!request.invoice_ids.empty()) {
+      owed = 0;
+      for (const auto& invoice_id : request.invoice_ids) {
+        auto invoice = store.find_invoice(invoice_id);
+        if (!invoice || invoice->doc_type != DocType::kInvoice ||
+            invoice->customer_id != customer->id) {
+          return fail(fmt::format("'{}' is not an invoice of customer '{}'", invoice_id,
+                                  request.customer_id),
+                      "--invoice");
+        }
+        if (!(invoice->currency == *currency)) {
+          return fail(fmt::format("invoice '{}' is in {}, the promise in {}", invoice_id,
+                                  invoice->currency.code_view(), code),
+                      "--invoice");
+        }
+        owed += store.invoice_open(invoice->id, today);
+      }
+    }
+    if (amount->minor() > owed) {
+      return fail(fmt::format("{} {} is more than the {} {} open today", amount->to_string(), code,
+                              format_minor_units(owed, currency->minor_digits), code),
+                  "--amount");
+    }
+    Promise promise;
+    promise.customer_id = request.customer_id;
+    promise.amount = amount->minor();
+    promise.currency = *currency;
+    promise.promised_date = *date;
+    promise.invoice_ids = request.invoice_ids;
+    promise.created_at = actor.now.to_string();
+    promise.recorded_by = actor.name;
+    const int64_t id = store.insert_promise(promise);
+    record_change(store, actor, "promise", id, "",
+                  fmt::format("open: {} {} by {} ({})", amount->to_string(), code,
+                              date->to_string(), request.customer_id));
+    return id;
+  });
+}
+
+Result<int64_t> open_dispute(Store& store, const DisputeRequest& request, int response_hours,
+                             const Actor& actor) {
+  if (!one_of(request.reason, dispute_reasons())) {
+    return fail(fmt::format("'{}' is not one of {}", request.reason, list(dispute_reasons())),
+                "--reason");
+  }
+  return in_transaction<int64_t>(store, [&]() -> Result<int64_t> {
+    auto invoice = store.find_invoice(request.invoice_id);
+    if (!invoice || invoice->doc_type != DocType::kInvoice) {
+      return fail(fmt::format("unknown invoice '{}'", request.invoice_id), "--invoice");
+    }
+    auto amount = Money::parse(request.amount, invoice->currency);
+    if (!amount) return fail(amount.error().message, "--amount");
+    if (amount->minor() <= 0)
+      return fail(fmt::format("'{}' is not positive", request.amount), "--amount");
+    const int64_t disputable =
+        store.invoice_open(invoice->id, actor.now.local_date()) - store.disputed_open(invoice->id);
+    if (amount->minor() > disputable) {
+      return fail(fmt::format("{} is more than the {} of invoice '{}' open and not yet disputed",
+                              amount->to_string(),
+                              format_minor_units(disputable, invoice->currency.minor_digits),
+                              request.invoice_id),
+                  "--amount");
+    }
+    Dispute dispute;
+    dispute.invoice_id = request.invoice_id;
+    dispute.amount = amount->minor();
+    dispute.reason = request.reason;
+    dispute.note = request.note;
+    dispute.opened_at = actor.now.to_string();
+    dispute.respond_by = actor.now.plus_seconds(int64_t{response_hours} * 3600).to_string();
+    dispute.recorded_by = actor.name;
+    const int64_t id = store.insert_dispute(dispute);
+    record_change(store, actor, "dispute", id, "",
+                  fmt::format("open: {} {} of {} ({}), answer by {}", amount->to_string(),
+                              invoice->currency.code_view(), request.invoice_id, request.reason,
+                              dispute.respond_by));
+    return id;
+  });
+}
+
+Result<void> resolve_dispute(Store& store, int64_t dispute_id, const std::string& resolution,
+                             const std::string& note, const Actor& actor) {
+  const std::vector<std::string> resolutions{"upheld", "rejected", "credited"};
+  if (!one_of(resolution, resolutions)) {
+    return fail(fmt::format("'{}' is not one of {}", resolution, list(resolutions)),
+                "--resolution");
+  }
+  return in_transaction<bool>(
+             store,
+             [&]() -> Result<bool> {
+               auto dispute = store.find_dispute(dispute_id);
+               if (!dispute) return fail(fmt::format("no dispute {}", dispute_id), "--id");
+               if (dispute->status != DisputeStatus::kOpen) {
+                 return fail(fmt::format("dispute {} was already resolved ({}) at {}", dispute_id,
+                                         dispute->resolution, dispute->resolved_at),
+                             "--id");
+               }
+               store.resolve_dispute(dispute_id, actor.now.to_string(), resolution, note);
+               record_change(store, actor, "dispute", dispute_id, "open",
+                             "resolved: " + resolution);
+               return true;
+             })
+      .map([](bool) {});
+}
+
+std::string dispute_sla(const Dispute& dispute, const Timestamp& now) {
+  auto respond_by = Timestamp::parse(dispute.respond_by);
+  if (!respond_by) return "unknown";
+  if (dispute.status == DisputeStatus::kOpen) return *respond_by < now ? "overdue" : "open";
+  auto resolved = Timestamp::parse(dispute.resolved_at);
+  if (!resolved) return "unknown";
+  return *respond_by < *resolved ? "answered_late" : "answered_in_time";
+}
+
+}  // namespace huikuan

@@ -1,0 +1,61 @@
+#pragma once
+// Use cases of a collector's day (DOMAIN §8): record a contact, a promise to pay, a dispute and
+// its resolution. Each is one transaction, refuses bad input with a clear message and writes
+// nothing then, and records who did what and when.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "core/timestamp.h"
+#include "store/store.h"
+
+namespace huikuan {
+
+//! Who acts and when: passed in, so use cases never read the clock themselves.
+struct Actor {
+  std::string name;
+  Timestamp now;
+};
+
+struct ContactRequest {
+  std::string customer_id;
+  std::string channel;  //!< one of contact_channels()
+  std::string at;       //!< ISO 8601 with offset; not in the future
+  std::string outcome;  //!< one of contact_outcomes()
+  std::string note;
+};
+Result<int64_t> record_contact(Store& store, const ContactRequest& request, const Actor& actor);
+
+struct PromiseRequest {
+  std::string customer_id;
+  std::string amount;                    //!< decimal in the currency
+  std::optional<std::string> currency;   //!< default: the customer's currency
+  std::string date;                      //!< YYYY-MM-DD, today or later
+  std::vector<std::string> invoice_ids;  //!< optional; must be the customer's open invoices
+};
+//! Refuses an amount above what the customer (or the named invoices) owes today.
+Result<int64_t> record_promise(Store& store, const PromiseRequest& request, const Actor& actor);
+
+struct DisputeRequest {
+  std::string invoice_id;
+  std::string amount;  //!< decimal in the invoice's currency
+  std::string reason;  //!< one of dispute_reasons()
+  std::string note;
+};
+//! Refuses an amount above the invoice's open amount less what is already disputed; the
+//! response is due `response_hours` after opening (policy: 48).
+Result<int64_t> open_dispute(Store& store, const DisputeRequest& request, int response_hours,
+                             const Actor& actor);
+
+//! `resolution`: upheld, rejected or credited.
+Result<void> resolve_dispute(Store& store, int64_t dispute_id, const std::string& resolution,
+                             const std::string& note, const Actor& actor);
+
+//! Where a dispute stands against its response deadline at `now`: "open", "overdue" (open past
+//! respond_by), "answered_in_time" or "answered_late".
+std::string dispute_sla(const Dispute& dispute, const Timestamp& now);
+
+}  // namespace huikuan
