@@ -26,9 +26,11 @@ struct Customer {
   std::string collector;
   std::string email;
   std::string phone;
-  std::string timezone;  //!< IANA name, "Asia/Shanghai"
-  std::string language;  //!< BCP 47, "zh-CN"
-  std::string country;   //!< ISO 3166 alpha-2, "CN"
+  std::string timezone;         //!< IANA name, "Asia/Shanghai"
+  std::string language;         //!< BCP 47, "zh-CN"
+  std::string country;          //!< ISO 3166 alpha-2, "CN"
+  bool do_not_contact = false;  //!< no outbound contact at all
+  bool blacklisted = false;     //!< malicious debtor (黑名单): no contact, legal review
 };
 
 enum class DocType : uint8_t { kInvoice, kCreditNote };

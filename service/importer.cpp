@@ -128,7 +128,9 @@ Fields fields_of(const Customer& c) {
           {"phone", c.phone},
           {"timezone", c.timezone},
           {"language", c.language},
-          {"country", c.country}};
+          {"country", c.country},
+          {"do_not_contact", c.do_not_contact ? "true" : "false"},
+          {"blacklisted", c.blacklisted ? "true" : "false"}};
 }
 
 template <class Row, class Key>
@@ -319,6 +321,20 @@ class Importer {
                std::nullopt;
       }
       return number;
+    }
+    //! true/false, 1/0, yes/no, 是/否; empty is false.
+    bool boolean(const char* column) {
+      const std::string_view value = text(column);
+      for (std::string_view yes :
+           {"true", "TRUE", "True", "1", "yes", "YES", "Yes", "y", "Y", "是"}) {
+        if (value == yes) return true;
+      }
+      for (std::string_view no :
+           {"", "false", "FALSE", "False", "0", "no", "NO", "No", "n", "N", "否"}) {
+        if (value == no) return false;
+      }
+      error(column, fmt::format("'{}' is not true or false", value));
+      return false;
     }
     void error(const char* column, std::string message) {
       importer_.error(fmt::format("{}:{}", file_, line_), column, std::move(message));
@@ -530,7 +546,7 @@ void Importer::read_customers() {
       file, {"customer_id", "name"},
       {"currency", "payment_terms_days", "credit_limit", "credit_grade", "industry", "region",
        "customer_type", "importance", "collector", "email", "phone", "timezone", "language",
-       "country"},
+       "country", "do_not_contact", "blacklisted"},
       [&](size_t rows) { customers_.reserve(rows); },
       [&](Row& r) {
         auto id = r.required("customer_id");
@@ -568,6 +584,15 @@ void Importer::read_customers() {
                                      {&Customer::country, "country"}}) {
           if (r.has(column)) c.*field = r.text(column);
         }
+        if (r.has("do_not_contact")) c.do_not_contact = r.boolean("do_not_contact");
+        if (r.has("blacklisted")) c.blacklisted = r.boolean("blacklisted");
+        if (!c.country.empty() &&
+            !(c.country.size() == 2 && std::isupper(static_cast<unsigned char>(c.country[0])) &&
+              std::isupper(static_cast<unsigned char>(c.country[1])))) {
+          r.error("country",
+                  fmt::format("'{}' is not an ISO 3166 alpha-2 code such as CN or US", c.country));
+        }
+        if (!r.ok()) return;
         if (auto first = merge<Customer, std::string>(
                 customers_, std::move(c), std::string(*id), r.line(),
                 [](const Customer& x) { return fields_of(x); }, "customer", summary_.customers)) {

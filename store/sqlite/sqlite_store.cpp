@@ -143,7 +143,7 @@ class SqliteStore final : public Store {
         db_, std::string("SELECT id, external_id, name, currency, payment_terms_days, "
                          "credit_limit, credit_grade, industry, region, customer_type, "
                          "importance, collector, email, phone, timezone, language, "
-                         "country FROM customers ") +
+                         "country, do_not_contact, blacklisted FROM customers ") +
                  where + " ORDER BY id");
     if (*where) query.bind(1, id);
     Customer c;
@@ -168,6 +168,8 @@ class SqliteStore final : public Store {
       c.timezone = query.getColumn(14).getString();
       c.language = query.getColumn(15).getString();
       c.country = query.getColumn(16).getString();
+      c.do_not_contact = query.getColumn(17).getInt() != 0;
+      c.blacklisted = query.getColumn(18).getInt() != 0;
       row(c);
     }
   }
@@ -583,12 +585,13 @@ class SqliteStore final : public Store {
   static constexpr const char* kInsertCustomer =
       "INSERT INTO customers (name, currency, payment_terms_days, credit_limit, credit_grade, "
       "industry, region, customer_type, importance, collector, email, phone, timezone, language, "
-      "country, external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "country, do_not_contact, blacklisted, external_id, id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   static constexpr const char* kUpdateCustomer =
       "UPDATE customers SET name = ?, currency = ?, payment_terms_days = ?, credit_limit = ?, "
       "credit_grade = ?, industry = ?, region = ?, customer_type = ?, importance = ?, "
       "collector = ?, email = ?, phone = ?, timezone = ?, language = ?, country = ?, "
-      "external_id = ? WHERE id = ?";
+      "do_not_contact = ?, blacklisted = ?, external_id = ? WHERE id = ?";
   static constexpr const char* kInsertInvoice =
       "INSERT INTO invoices (customer_id, doc_type, invoice_date, due_date, currency, amount, "
       "contract_id, reference, external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -636,8 +639,10 @@ class SqliteStore final : public Store {
     s.bindNoCopy(13, c.timezone);
     s.bindNoCopy(14, c.language);
     s.bindNoCopy(15, c.country);
-    s.bindNoCopy(16, c.external_id);
-    s.bind(17, c.id);
+    s.bind(16, c.do_not_contact ? 1 : 0);
+    s.bind(17, c.blacklisted ? 1 : 0);
+    s.bindNoCopy(18, c.external_id);
+    s.bind(19, c.id);
   }
 
   static void bind_invoice(SQLite::Statement& s, const Invoice& inv) {

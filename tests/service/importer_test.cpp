@@ -710,3 +710,30 @@ TEST_F(ImporterTest, GivenAStoredCustomer_WhenAPresentColumnIsEmpty_ThenTheValue
 
 }  // namespace
 }  // namespace huikuan
+
+namespace huikuan {
+namespace {
+
+TEST_F(ImporterTest, GivenContactFlags_WhenImported_ThenStoredAsBooleans) {
+  import_ok({{"customers.csv",
+              "customer_id,name,do_not_contact,blacklisted,country\n"
+              "C1,Acme,yes,false,US\nC2,恶意客户,0,是,CN\nC3,Plain,,,\n"}});
+  EXPECT_TRUE(find_customer(store(), "C1")->do_not_contact);
+  EXPECT_FALSE(find_customer(store(), "C1")->blacklisted);
+  EXPECT_TRUE(find_customer(store(), "C2")->blacklisted);
+  EXPECT_FALSE(find_customer(store(), "C3")->do_not_contact);
+}
+
+TEST_F(ImporterTest, GivenABadFlagOrCountry_WhenImported_ThenTheCellIsNamed) {
+  const ImportFailure failure = import_failing(
+      {{"customers.csv",
+        "customer_id,name,blacklisted,country\nC1,Acme,maybe,US\nC2,Beta,no,China\n"}});
+  ASSERT_EQ(failure.errors.size(), 2u);
+  EXPECT_EQ(failure.errors[0].to_string(),
+            "customers.csv:2: blacklisted: 'maybe' is not true or false");
+  EXPECT_EQ(failure.errors[1].where, "customers.csv:3");
+  EXPECT_EQ(failure.errors[1].field, "country");
+}
+
+}  // namespace
+}  // namespace huikuan

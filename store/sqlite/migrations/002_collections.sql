@@ -1,5 +1,8 @@
 -- Collection work: contacts, promises to pay, disputes (DOMAIN §8). Every row says who
 -- recorded it and when; status changes are also written to ledger_changes.
+ALTER TABLE customers ADD COLUMN do_not_contact INTEGER NOT NULL DEFAULT 0 CHECK (do_not_contact IN (0, 1));
+ALTER TABLE customers ADD COLUMN blacklisted INTEGER NOT NULL DEFAULT 0 CHECK (blacklisted IN (0, 1));
+
 CREATE TABLE contacts (
   id          INTEGER PRIMARY KEY,
   customer_id INTEGER NOT NULL REFERENCES customers (id),
