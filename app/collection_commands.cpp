@@ -7,9 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "core/money.h"
+#include "io/policy_toml.h"
 #include "io/table.h"
+#include "service/snapshot_loader.h"
 
 namespace huikuan {
 namespace {
@@ -146,6 +149,14 @@ CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
   dispute_resolve_->add_option("--note", dispute_.note, "Details");
   dispute_list_ = dispute->add_subcommand("list", "List disputes with their response deadline");
   listing(dispute_list_);
+
+  worklist_ = app.add_subcommand("worklist", "Customers to work today, best first, with why");
+  worklist_->add_option("--db", db_, "Ledger database (SQLite file)")->capture_default_str();
+  worklist_->add_option("--as-of", as_of_, "Work list for this date (YYYY-MM-DD)")->required();
+  worklist_->add_option("--collector", collector_, "Only this collector's customers");
+  worklist_->add_option("--policy", policy_path_,
+                        "Policy file (default: the shipped config/policy.toml)");
+  worklist_->add_option("--format", format_, "table or json")->capture_default_str();
 }
 
 std::optional<int> CollectionCommands::run() {
@@ -156,6 +167,7 @@ std::optional<int> CollectionCommands::run() {
   if (*dispute_add_) return dispute_add();
   if (*dispute_resolve_) return dispute_resolve();
   if (*dispute_list_) return dispute_list();
+  if (*worklist_) return worklist();
   return std::nullopt;
 }
 
@@ -257,6 +269,71 @@ int CollectionCommands::dispute_list() {
                           d.respond_by, dispute_sla(d, actor->now), d.resolution, d.note});
   });
   return print_tables({table}, format_);
+}
+
+int CollectionCommands::worklist() {
+  auto as_of = Date::parse(as_of_);
+  if (!as_of) return print_error(Error{as_of.error().message, "--as-of", ""});
+  if (format_ != "table" && format_ != "json") {
+    return print_error(
+        Error{fmt::format("'{}' is not one of table, json", format_), "--format", ""});
+  }
+  Result<Policy> policy =
+      policy_path_.empty() ? Result<Policy>(default_policy()) : load_policy(policy_path_);
+  if (!policy) return print_error(policy.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto snapshot = load_snapshot(**store, snapshot_cache_path(db_));
+  if (!snapshot) return print_error(snapshot.error());
+  const CollectionState state = load_collection_state(**store, **snapshot);
+  auto items = build_worklist(**snapshot, state, *policy, *as_of,
+                              collector_.empty() ? std::nullopt : std::optional(collector_));
+  if (!items) return print_error(items.error());
+
+  if (format_ == "json") {
+    nlohmann::ordered_json json{{"as_of", as_of->to_string()},
+                                {"items", nlohmann::ordered_json::array()}};
+    for (const auto& item : *items) {
+      nlohmann::ordered_json factors = nlohmann::ordered_json::object();
+      for (const auto& [name, value] : item.factors) factors[name] = value;
+      json["items"].push_back(
+          {{"customer_id", item.customer_id},
+           {"name", item.name},
+           {"collector", item.collector},
+           {"priority", item.priority},
+           {"urgent", item.urgent},
+           {"overdue_grade", item.overdue_grade},
+           {"stage", item.stage},
+           {"class", item.abc_class},
+           {"strategy", item.strategy},
+           {"variant", item.variant},
+           {"collectible_amount",
+            format_minor_units(item.collectible_amount, item.currency.minor_digits)},
+           {"currency", item.currency.code_view()},
+           {"max_days_overdue", item.max_days_overdue},
+           {"broken_promise", item.broken_promise},
+           {"promise_due_today", item.promise_due_today},
+           {"next_action", item.next_action},
+           {"factors", std::move(factors)}});
+    }
+    std::cout << json.dump(2) << '\n';
+    return 0;
+  }
+  Table table{"",
+              {"customer_id", "name", "collector", "priority", "grade", "stage", "class",
+               "currency", "collectible", "days", "next_action", "strategy"},
+              {},
+              {}};
+  for (const auto& item : *items) {
+    table.rows.push_back({item.customer_id, item.name, item.collector, NumberCell{item.priority, 2},
+                          item.overdue_grade, item.stage, item.abc_class,
+                          std::string(item.currency.code_view()),
+                          AmountCell{item.collectible_amount, item.currency.minor_digits},
+                          std::to_string(item.max_days_overdue),
+                          (item.urgent ? "! " : "") + item.next_action, item.strategy});
+  }
+  write_text(std::cout, {table});
+  return 0;
 }
 
 }  // namespace huikuan

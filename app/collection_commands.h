@@ -1,5 +1,6 @@
 #pragma once
-// The collector's commands: contact add|list, promise add|list, dispute add|resolve|list.
+// The collector's commands: contact add|list, promise add|list, dispute add|resolve|list,
+// worklist.
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -25,6 +26,7 @@ class CollectionCommands {
   int dispute_add();
   int dispute_resolve();
   int dispute_list();
+  int worklist();
 
   std::string db_ = "data/huikuan.db";
   std::string actor_;
@@ -38,8 +40,11 @@ class CollectionCommands {
   std::string resolution_;
   std::string customer_filter_;
   int response_hours_ = 48;
+  std::string as_of_;
+  std::string collector_;
+  std::string policy_path_;
   CLI::App *contact_add_, *contact_list_, *promise_add_, *promise_list_, *dispute_add_,
-      *dispute_resolve_, *dispute_list_;
+      *dispute_resolve_, *dispute_list_, *worklist_;
 };
 
 }  // namespace huikuan

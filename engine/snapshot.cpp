@@ -53,16 +53,30 @@ int64_t max_id(const std::vector<T>& rows, Id id) {
 uint32_t Dictionary::code_of(const std::string& value) {
   if (values.empty()) values.emplace_back();
   if (value.empty()) return 0;
-  auto it = std::find(values.begin(), values.end(), value);
-  if (it != values.end()) return static_cast<uint32_t>(it - values.begin());
-  values.push_back(value);
-  return static_cast<uint32_t>(values.size() - 1);
+  auto [it, added] = index_.emplace(value, static_cast<uint32_t>(values.size()));
+  if (added) values.push_back(value);
+  return it->second;
+}
+
+std::optional<uint32_t> Dictionary::find(std::string_view value) const {
+  for (size_t code = 0; code < values.size(); ++code) {
+    if (values[code] == value) return static_cast<uint32_t>(code);
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> Snapshot::customer_index(std::string_view key) const {
+  auto it = std::lower_bound(customer_key.begin(), customer_key.end(), key);
+  if (it == customer_key.end() || *it != key) return std::nullopt;
+  return static_cast<size_t>(it - customer_key.begin());
 }
 
 size_t Snapshot::memory_bytes() const {
   auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
   size_t total = bytes(customer_collector) + bytes(customer_region) + bytes(customer_industry) +
-                 bytes(invoice_end) + bytes(credit_end) + bytes(invoice_date) + bytes(invoice_due) +
+                 bytes(customer_grade) + bytes(customer_importance) + bytes(customer_type) +
+                 bytes(customer_flags) + bytes(invoice_id) + bytes(invoice_end) +
+                 bytes(credit_end) + bytes(invoice_date) + bytes(invoice_due) +
                  bytes(invoice_amount) + bytes(invoice_currency) + bytes(allocation_end) +
                  bytes(allocation_date) + bytes(allocation_cumulative) + bytes(credit_date) +
                  bytes(credit_amount) + bytes(credit_currency) + bytes(credit_is_note);
@@ -109,6 +123,12 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
     s.customer_collector.push_back(s.collectors.code_of(customer.collector));
     s.customer_region.push_back(s.regions.code_of(customer.region));
     s.customer_industry.push_back(s.industries.code_of(customer.industry));
+    s.customer_grade.push_back(s.grades.code_of(customer.credit_grade));
+    s.customer_importance.push_back(s.importances.code_of(customer.importance));
+    s.customer_type.push_back(s.types.code_of(customer.customer_type));
+    s.customer_flags.push_back(
+        static_cast<uint8_t>((customer.do_not_contact ? Snapshot::kDoNotContact : 0) |
+                             (customer.blacklisted ? Snapshot::kBlacklisted : 0)));
   }
   customers_.clear();
   customers_.shrink_to_fit();
@@ -130,6 +150,7 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
   std::partial_sum(s.credit_end.begin(), s.credit_end.end(), s.credit_end.begin());
   const size_t invoice_count = customer_count ? s.invoice_end.back() : 0;
   const size_t credit_count = customer_count ? s.credit_end.back() : 0;
+  s.invoice_id.resize(invoice_count);
   s.invoice_date.resize(invoice_count);
   s.invoice_due.resize(invoice_count);
   s.invoice_amount.resize(invoice_count);
@@ -162,6 +183,7 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
     const uint32_t c = doc_customer[k];
     if (d.is_invoice) {
       const uint32_t i = --invoice_next[c];
+      s.invoice_id[i] = d.id;
       s.invoice_date[i] = d.date;
       s.invoice_due[i] = d.due;
       s.invoice_amount[i] = d.amount;

@@ -6,8 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/currency.h"
@@ -19,7 +22,13 @@ namespace huikuan {
 //! A text attribute with few distinct values (region, collector…) stored as codes.
 struct Dictionary {
   std::vector<std::string> values;  //!< code -> value; code 0 is "" (not set)
+  //! The code of `value`, adding it if new.
   uint32_t code_of(const std::string& value);
+  //! The code of `value`, or nullopt if no customer has it.
+  std::optional<uint32_t> find(std::string_view value) const;
+
+ private:
+  std::unordered_map<std::string, uint32_t> index_;  // value -> code, while building
 };
 
 class Snapshot {
@@ -31,13 +40,20 @@ class Snapshot {
   std::vector<uint32_t> customer_collector;  //!< codes into `collectors`
   std::vector<uint32_t> customer_region;
   std::vector<uint32_t> customer_industry;
+  std::vector<uint32_t> customer_grade;       //!< credit grade
+  std::vector<uint32_t> customer_importance;  //!< high / low
+  std::vector<uint32_t> customer_type;        //!< core, growth, general, problem, temporary
+  std::vector<uint8_t> customer_flags;        //!< kDoNotContact | kBlacklisted
   std::vector<uint32_t> invoice_end;
   std::vector<uint32_t> credit_end;
-  Dictionary collectors, regions, industries;
+  Dictionary collectors, regions, industries, grades, importances, types;
+  static constexpr uint8_t kDoNotContact = 1;
+  static constexpr uint8_t kBlacklisted = 2;
 
   std::vector<Currency> currencies;  //!< currency code (uint8_t) -> currency
 
   // Invoices (doc_type invoice), grouped by customer.
+  std::vector<int64_t> invoice_id;    //!< the store's id, to join disputes and promises
   std::vector<int32_t> invoice_date;  //!< days since epoch
   std::vector<int32_t> invoice_due;
   std::vector<int64_t> invoice_amount;  //!< minor units
@@ -65,6 +81,9 @@ class Snapshot {
     while (end > begin && allocation_date[end - 1] > day) --end;  // runs are short
     return end == begin ? 0 : allocation_cumulative[end - 1];
   }
+
+  //! Position of the customer with this external id (customers are sorted by it).
+  std::optional<size_t> customer_index(std::string_view key) const;
 
   //! Bytes held by the columns (not counting allocator overhead).
   size_t memory_bytes() const;

@@ -747,6 +747,30 @@ std::vector<PolicyVariant> read_variants(Section& root) {
   return variants;
 }
 
+// Optional [exchange_rates]: CURRENCY = "rate in the policy currency", for ranking only.
+void read_exchange_rates(Section& root, std::map<std::string, int64_t>& out) {
+  const toml::table* table = root.table("exchange_rates", Need::kOptional);
+  if (table == nullptr) return;
+  Section rates(root.diag(), *table, "exchange_rates");
+  for (auto&& [key, value] : *table) {
+    const std::string code(key.str());
+    rates.node(code, Need::kOptional);
+    if (!Currency::find(code)) {
+      rates.error(value, code, "not a current ISO 4217 currency code");
+      continue;
+    }
+    const auto* text = value.as_string();
+    auto micros = text ? parse_minor_units(text->get(), 6)
+                       : Result<int64_t>(fail("must be a quoted decimal"));
+    if (!micros || *micros <= 0) {
+      rates.error(value, code, micros ? "must be positive" : micros.error().message);
+      continue;
+    }
+    out[code] = *micros;
+  }
+  rates.finish();
+}
+
 Policy read_policy(Section& root) {
   Policy policy;
   const std::optional<Currency> currency = read_header(root, policy);
@@ -765,16 +789,8 @@ Policy read_policy(Section& root) {
   policy.authority = read_authority(root, currency);
   in_table(root, "workload", [&](Section& s) { read_workload(s, policy.workload, currency); });
   policy.variants = read_variants(root);
+  read_exchange_rates(root, policy.exchange_rate_micros);
   return policy;
-}
-
-uint64_t fnv1a_64(std::string_view text) {
-  uint64_t hash = 14'695'981'039'346'656'037ULL;
-  for (const unsigned char c : text) {
-    hash ^= c;
-    hash *= 1'099'511'628'211ULL;
-  }
-  return hash;
 }
 
 }  // namespace
@@ -814,26 +830,6 @@ const Policy& default_policy() {
     return *std::move(parsed);
   }();
   return policy;
-}
-
-std::string policy_variant(const Policy& policy, std::string_view customer_id) {
-  const uint64_t slot = fnv1a_64(customer_id) % 100;
-  uint64_t upper = 0;
-  for (const PolicyVariant& variant : policy.variants) {
-    upper += static_cast<uint64_t>(std::max(variant.percent, 0));
-    if (slot < upper) return variant.name;
-  }
-  return std::string(kChampion);
-}
-
-VariantRules variant_rules(const Policy& policy, std::string_view variant) {
-  VariantRules rules{policy.followup, policy.letters};
-  const auto found = std::find_if(policy.variants.begin(), policy.variants.end(),
-                                  [&](const PolicyVariant& v) { return v.name == variant; });
-  if (found == policy.variants.end()) return rules;
-  if (!found->followup.empty()) rules.followup = found->followup;
-  if (!found->letters.empty()) rules.letters = found->letters;
-  return rules;
 }
 
 }  // namespace huikuan

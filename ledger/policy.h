@@ -2,10 +2,13 @@
 // The collection policy: every number a collection manager tunes (DOMAIN §4–§7). Loaded from
 // TOML (io/policy_toml.h); the shipped default is config/policy.toml. Plain data, no I/O.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace huikuan {
@@ -143,6 +146,47 @@ struct Policy {
   std::vector<AuthorityLevel> authority;  //!< ascending authority
   WorkloadPolicy workload;
   std::vector<PolicyVariant> variants;
+  //! Value of one unit of a currency in the policy currency, in millionths ("JPY" -> 48000 for
+  //! 0.048 CNY): used to rank cases across currencies, never to convert ledger amounts.
+  std::map<std::string, int64_t> exchange_rate_micros;
 };
+
+//! The name variants not drawn by the hash follow: the policy's own rules.
+inline constexpr std::string_view kChampion = "champion";
+
+//! Which variant (name) a customer belongs to: a stable hash (FNV-1a 64 of the external id, mod
+//! 100) against the variants' cumulative percents; "champion" otherwise.
+inline std::string policy_variant(const Policy& policy, std::string_view customer_id) {
+  uint64_t hash = 14'695'981'039'346'656'037ULL;
+  for (const unsigned char c : customer_id) {
+    hash ^= c;
+    hash *= 1'099'511'628'211ULL;
+  }
+  const uint64_t slot = hash % 100;
+  uint64_t upper = 0;
+  for (const PolicyVariant& variant : policy.variants) {
+    upper += static_cast<uint64_t>(std::max(variant.percent, 0));
+    if (slot < upper) return variant.name;
+  }
+  return std::string(kChampion);
+}
+
+//! Follow-up and letter rules of one variant.
+struct VariantRules {
+  std::span<const FollowupRule> followup;
+  std::span<const LetterRule> letters;
+};
+
+//! The follow-up and letter rules that apply to that variant (the champion's for "champion" or
+//! a name the policy does not define). Views into `policy`.
+inline VariantRules variant_rules(const Policy& policy, std::string_view variant) {
+  VariantRules rules{policy.followup, policy.letters};
+  const auto found = std::find_if(policy.variants.begin(), policy.variants.end(),
+                                  [&](const PolicyVariant& v) { return v.name == variant; });
+  if (found == policy.variants.end()) return rules;
+  if (!found->followup.empty()) rules.followup = found->followup;
+  if (!found->letters.empty()) rules.letters = found->letters;
+  return rules;
+}
 
 }  // namespace huikuan

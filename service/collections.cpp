@@ -218,4 +218,27 @@ std::string dispute_sla(const Dispute& dispute, const Timestamp& now) {
   return *respond_by < *resolved ? "answered_late" : "answered_in_time";
 }
 
+CollectionState load_collection_state(Store& store, const Snapshot& snapshot) {
+  CollectionState state;
+  store.read_promises([&](const Promise& p) {
+    if (p.status != PromiseStatus::kOpen) return;
+    auto customer = snapshot.customer_index(p.customer_id);
+    auto created = Timestamp::parse(p.created_at);
+    if (!customer || !created) return;
+    state.promises.push_back({p.id, static_cast<uint32_t>(*customer), p.currency, p.amount,
+                              p.promised_date, created->local_date()});
+  });
+  store.read_disputes([&](const Dispute& d) {
+    if (d.status != DisputeStatus::kOpen) return;
+    auto customer = snapshot.customer_index(d.customer_id);
+    auto invoice = store.find_invoice(d.invoice_id);
+    if (!customer || !invoice) return;
+    // Disputes are few: look for the invoice among its customer's invoices only.
+    for (uint32_t i = snapshot.invoice_begin(*customer); i < snapshot.invoice_end[*customer]; ++i) {
+      if (snapshot.invoice_id[i] == invoice->id) state.disputed[i] += d.amount;
+    }
+  });
+  return state;
+}
+
 }  // namespace huikuan

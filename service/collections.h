@@ -10,6 +10,8 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/timestamp.h"
+#include "engine/snapshot.h"
+#include "engine/worklist.h"
 #include "store/store.h"
 
 namespace huikuan {
@@ -57,5 +59,8 @@ Result<void> resolve_dispute(Store& store, int64_t dispute_id, const std::string
 //! Where a dispute stands against its response deadline at `now`: "open", "overdue" (open past
 //! respond_by), "answered_in_time" or "answered_late".
 std::string dispute_sla(const Dispute& dispute, const Timestamp& now);
+
+//! Open promises and open disputes from the store, by position in `snapshot`.
+CollectionState load_collection_state(Store& store, const Snapshot& snapshot);
 
 }  // namespace huikuan

@@ -10,7 +10,7 @@ namespace {
 // Cache file layout: magic, stamp, then every column as (count, raw elements) in a fixed
 // order, strings as (length, bytes), then an end marker. Native endianness: the file is a
 // local cache, rebuilt whenever it does not match.
-constexpr char kMagic[] = "HUIKUAN-SNAPSHOT-1\n";
+constexpr char kMagic[] = "HUIKUAN-SNAPSHOT-2\n";
 constexpr uint64_t kEndMarker = 0x48554B5F454E4421;  // "HUK_END!"
 
 class CacheWriter {
@@ -88,11 +88,19 @@ void columns(Io& io, S& s) {
   io.column(s.customer_collector);
   io.column(s.customer_region);
   io.column(s.customer_industry);
+  io.column(s.customer_grade);
+  io.column(s.customer_importance);
+  io.column(s.customer_type);
+  io.column(s.customer_flags);
   io.column(s.invoice_end);
   io.column(s.credit_end);
   io.texts(s.collectors.values);
   io.texts(s.regions.values);
   io.texts(s.industries.values);
+  io.texts(s.grades.values);
+  io.texts(s.importances.values);
+  io.texts(s.types.values);
+  io.column(s.invoice_id);
   io.column(s.invoice_date);
   io.column(s.invoice_due);
   io.column(s.invoice_amount);
@@ -114,7 +122,10 @@ bool consistent(const Snapshot& s) {
   const size_t allocations = s.allocation_date.size();
   return s.customer_name.size() == customers && s.customer_collector.size() == customers &&
          s.customer_region.size() == customers && s.customer_industry.size() == customers &&
-         s.invoice_end.size() == customers && s.credit_end.size() == customers &&
+         s.customer_grade.size() == customers && s.customer_importance.size() == customers &&
+         s.customer_type.size() == customers && s.customer_flags.size() == customers &&
+         s.invoice_id.size() == s.invoice_date.size() && s.invoice_end.size() == customers &&
+         s.credit_end.size() == customers &&
          (customers == 0 ? invoices == 0 && credits == 0
                          : s.invoice_end.back() == invoices && s.credit_end.back() == credits) &&
          s.invoice_due.size() == invoices && s.invoice_amount.size() == invoices &&

@@ -31,6 +31,13 @@ class LedgerFixture {
     ids_[key] = c.id;
     builder_.add(c);
   }
+  //! A customer with every attribute given; its id is assigned here.
+  void customer(Customer c) {
+    c.id = next_id_++;
+    ids_[c.external_id] = c.id;
+    builder_.add(c);
+  }
+  int64_t id_of(const std::string& key) const { return ids_.at(key); }
   void invoice(const std::string& key, const std::string& customer, const char* date,
                const char* due, int64_t amount, const char* code = "CNY") {
     document(key, customer, date, due, amount, code, DocType::kInvoice);

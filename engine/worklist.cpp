@@ -1,0 +1,296 @@
+#include "engine/worklist.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/money.h"
+
+namespace huikuan {
+namespace {
+
+const Band* band_of(const std::vector<Band>& bands, int32_t days) {
+  for (const Band& band : bands) {
+    if (band.days.contains(days)) return &band;
+  }
+  return nullptr;
+}
+
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+double likelihood(const PriorityModel& model, int32_t days) {
+  for (const auto& [upper, p] : model.recovery_likelihood) {
+    if (days <= upper) return p;
+  }
+  return model.recovery_likelihood.empty() ? 0.0 : model.recovery_likelihood.back().second;
+}
+
+// An amount in units of the policy currency, for ranking across currencies.
+double policy_units(int64_t minor, const Currency& currency, const Policy& policy) {
+  const double units = static_cast<double>(minor) / std::pow(10.0, currency.minor_digits);
+  auto rate = policy.exchange_rate_micros.find(std::string(currency.code_view()));
+  return rate == policy.exchange_rate_micros.end()
+             ? units
+             : units * static_cast<double>(rate->second) / 1e6;
+}
+
+const CustomerTypeStrategy* strategy_of(const Policy& policy, const std::string& type) {
+  for (const auto& strategy : policy.customer_types) {
+    if (strategy.type == type) return &strategy;
+  }
+  return nullptr;
+}
+
+// One customer's position in the money: per currency, what is overdue and collectible.
+struct CustomerMoney {
+  struct PerCurrency {
+    int64_t collectible_overdue = 0;
+    int64_t disputed = 0;
+    int64_t promised = 0;
+    int32_t max_days = 0;                  // of the oldest collectible overdue item
+    int32_t nearest_due_days = INT32_MIN;  // largest non-positive days overdue (due soonest)
+  };
+  std::map<uint8_t, PerCurrency> by_currency;
+  bool broken_promise = false;
+  bool promise_due_today = false;
+};
+
+// Open amount of customer c in `currency` as of `day`.
+int64_t open_on(const Snapshot& s, size_t c, uint8_t currency, int32_t day) {
+  int64_t open = 0;
+  for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
+    if (s.invoice_currency[i] != currency || s.invoice_date[i] > day) continue;
+    open += s.invoice_amount[i] - s.allocated_by(i, day);
+  }
+  return open;
+}
+
+std::optional<uint8_t> currency_code(const Snapshot& s, const Currency& currency) {
+  for (size_t k = 0; k < s.currencies.size(); ++k) {
+    if (s.currencies[k] == currency) return static_cast<uint8_t>(k);
+  }
+  return std::nullopt;
+}
+
+CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state,
+                       const std::vector<const CollectionState::OpenPromise*>& promises,
+                       const Policy& policy, int32_t day) {
+  CustomerMoney money;
+  // Active promises suspend dunning for their amount, oldest items first.
+  std::map<uint8_t, int64_t> suspended;
+  for (const auto* promise : promises) {
+    const auto code = currency_code(s, promise->currency);
+    if (!code) continue;
+    const int32_t deadline = promise->promised_date.days() + policy.promise_grace_days;
+    if (day <= deadline) {
+      suspended[*code] += promise->amount;
+      money.promise_due_today |= promise->promised_date.days() == day;
+    } else {
+      // Kept if the customer's open balance fell by the promised amount since the promise.
+      const int64_t paid =
+          open_on(s, c, *code, promise->created_date.days()) - open_on(s, c, *code, day);
+      money.broken_promise |= paid < promise->amount;
+    }
+  }
+  // Oldest first, so a promise covers the oldest items.
+  std::vector<uint32_t> items;
+  for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
+    if (s.invoice_date[i] <= day) items.push_back(i);
+  }
+  std::sort(items.begin(), items.end(),
+            [&](uint32_t a, uint32_t b) { return s.invoice_due[a] < s.invoice_due[b]; });
+  for (uint32_t i : items) {
+    const int64_t open = s.invoice_amount[i] - s.allocated_by(i, day);
+    if (open <= 0) continue;
+    auto& money_in = money.by_currency[s.invoice_currency[i]];
+    const int32_t days = day - s.invoice_due[i];
+    if (days <= 0) {
+      money_in.nearest_due_days = std::max(money_in.nearest_due_days, days);
+      continue;
+    }
+    auto disputed_it = state.disputed.find(i);
+    const int64_t disputed =
+        disputed_it == state.disputed.end() ? 0 : std::min(open, disputed_it->second);
+    int64_t collectible = open - disputed;
+    int64_t& left = suspended[s.invoice_currency[i]];
+    const int64_t covered = std::min(collectible, left);
+    left -= covered;
+    collectible -= covered;
+    money_in.disputed += disputed;
+    money_in.promised += covered;
+    if (collectible <= 0) continue;
+    money_in.collectible_overdue += collectible;
+    money_in.max_days = std::max(money_in.max_days, days);
+  }
+  return money;
+}
+
+std::string next_action(const Snapshot& s, size_t c, const Policy& policy,
+                        const VariantRules& rules, const std::string& abc_class, int32_t max_days,
+                        int32_t legal_days, bool overdue) {
+  if (s.customer_flags[c] & Snapshot::kBlacklisted) return "legal_review";
+  if (s.customer_flags[c] & Snapshot::kDoNotContact) return "internal_alert";
+  if (!overdue) return "reminder";
+  if (max_days >= legal_days) return "legal_review";
+  for (const LetterRule& letter : rules.letters) {
+    if (letter.days.contains(max_days)) {
+      return letter.lawyer_letter ? "lawyer_letter" : fmt::format("letter_{}", letter.level);
+    }
+  }
+  auto channels = policy.channels_by_class.find(abc_class);
+  if (channels == policy.channels_by_class.end() || channels->second.empty()) return "call";
+  return channels->second.front() == "phone" ? "call" : channels->second.front();
+}
+
+}  // namespace
+
+Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const CollectionState& state,
+                                                 const Policy& policy, Date as_of,
+                                                 const std::optional<std::string>& collector,
+                                                 const PriorityModel& model) {
+  const int32_t day = as_of.days();
+  std::optional<uint32_t> collector_code;
+  if (collector) {
+    collector_code = s.collectors.find(*collector);
+    if (!collector_code) return std::vector<WorklistItem>{};
+  }
+  std::vector<std::vector<const CollectionState::OpenPromise*>> promises(s.customer_count());
+  for (const auto& promise : state.promises) {
+    if (promise.customer < promises.size()) promises[promise.customer].push_back(&promise);
+  }
+
+  struct Candidate {
+    size_t customer;
+    uint8_t currency;
+    CustomerMoney money;
+  };
+  std::vector<Candidate> candidates;
+  for (size_t c = 0; c < s.customer_count(); ++c) {
+    if (collector_code && s.customer_collector[c] != *collector_code) continue;
+    CustomerMoney money = money_of(s, c, state, promises[c], policy, day);
+    // The customer's main currency: the most collectible overdue, else the nearest due item.
+    std::optional<uint8_t> main;
+    for (const auto& [code, m] : money.by_currency) {
+      if (!main || m.collectible_overdue > money.by_currency[*main].collectible_overdue)
+        main = code;
+    }
+    if (!main) continue;
+    const auto& m = money.by_currency[*main];
+    const bool due_work = m.nearest_due_days >= -policy.pre_due.gentle_days_before;
+    if (m.collectible_overdue == 0 && !due_work && !money.broken_promise &&
+        !money.promise_due_today) {
+      continue;
+    }
+    candidates.push_back({c, *main, std::move(money)});
+  }
+
+  // Class C first (long overdue or a poor credit grade); among the rest, class A is the largest
+  // balances making up a_share_percent of each currency's overdue total, and B the others.
+  std::vector<bool> class_c(candidates.size(), false);
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    const size_t c = candidates[k].customer;
+    class_c[k] = candidates[k].money.by_currency.at(candidates[k].currency).max_days >=
+                     policy.abc.c_min_days ||
+                 contains(policy.abc.c_credit_grades, s.grades.values[s.customer_grade[c]]);
+  }
+  std::map<uint8_t, std::vector<size_t>> by_currency;
+  std::map<uint8_t, int64_t> overdue_total;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    if (class_c[k]) continue;
+    const auto& m = candidates[k].money.by_currency.at(candidates[k].currency);
+    by_currency[candidates[k].currency].push_back(k);
+    overdue_total[candidates[k].currency] += m.collectible_overdue;
+  }
+  std::vector<bool> class_a(candidates.size(), false);
+  for (auto& [code, members] : by_currency) {
+    std::sort(members.begin(), members.end(), [&](size_t a, size_t b) {
+      return candidates[a].money.by_currency.at(code).collectible_overdue >
+             candidates[b].money.by_currency.at(code).collectible_overdue;
+    });
+    const double limit =
+        static_cast<double>(overdue_total[code]) * policy.abc.a_share_percent / 100.0;
+    int64_t running = 0;
+    for (size_t k : members) {
+      const int64_t amount = candidates[k].money.by_currency.at(code).collectible_overdue;
+      if (amount == 0 || static_cast<double>(running) >= limit) break;
+      class_a[k] = true;
+      running += amount;
+    }
+  }
+
+  std::vector<WorklistItem> items;
+  items.reserve(candidates.size());
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    const Candidate& candidate = candidates[k];
+    const size_t c = candidate.customer;
+    const auto& m = candidate.money.by_currency.at(candidate.currency);
+    const Currency currency = s.currencies[candidate.currency];
+    const std::string& grade = s.grades.values[s.customer_grade[c]];
+    const std::string& type = s.types.values[s.customer_type[c]];
+    const bool overdue = m.collectible_overdue > 0;
+
+    WorklistItem item;
+    item.customer_id = s.customer_key[c];
+    item.name = s.customer_name[c];
+    item.collector = s.collectors.values[s.customer_collector[c]];
+    item.currency = currency;
+    item.collectible_amount = m.collectible_overdue;
+    item.max_days_overdue = m.max_days;
+    item.broken_promise = candidate.money.broken_promise;
+    item.promise_due_today = candidate.money.promise_due_today;
+    item.urgent = item.broken_promise || item.promise_due_today;
+    if (const Band* g = overdue ? band_of(policy.overdue_grades, m.max_days) : nullptr) {
+      item.overdue_grade = g->name;
+    }
+    const int32_t stage_days = overdue ? m.max_days : std::max(m.nearest_due_days, INT32_MIN + 1);
+    if (const Band* st = band_of(policy.stages, stage_days)) item.stage = st->name;
+    const bool class_c =
+        m.max_days >= policy.abc.c_min_days || contains(policy.abc.c_credit_grades, grade);
+    item.abc_class = class_c ? "C" : (class_a[k] ? "A" : "B");
+    const bool high_risk = contains(policy.risk.high_risk_credit_grades, grade) ||
+                           m.max_days >= policy.risk.high_risk_min_days ||
+                           (item.broken_promise && policy.risk.high_risk_broken_promises <= 1);
+    const std::string quadrant =
+        fmt::format("{}_importance/{}_risk",
+                    s.importances.values[s.customer_importance[c]] == "high" ? "high" : "low",
+                    high_risk ? "high" : "low");
+    auto strategy = policy.risk.quadrant_strategy.find(quadrant);
+    item.strategy = strategy == policy.risk.quadrant_strategy.end() ? quadrant : strategy->second;
+    item.variant = policy_variant(policy, item.customer_id);
+    const CustomerTypeStrategy* type_strategy = strategy_of(policy, type);
+    const int32_t legal_days =
+        type_strategy ? type_strategy->legal_review_min_days : policy.legal_review_min_days;
+    item.next_action = next_action(s, c, policy, variant_rules(policy, item.variant),
+                                   item.abc_class, m.max_days, legal_days, overdue);
+
+    const double amount = policy_units(m.collectible_overdue, currency, policy);
+    const double p = overdue ? likelihood(model, m.max_days) : 0.0;
+    item.priority = std::round((amount * p - (overdue ? model.contact_cost : 0.0)) * 100.0) / 100.0;
+    item.factors = {
+        {"amount_at_risk", format_minor_units(m.collectible_overdue, currency.minor_digits)},
+        {"amount_in_policy_currency", fmt::format("{:.2f}", amount)},
+        {"recovery_likelihood", fmt::format("{:.2f}", p)},
+        {"contact_cost", fmt::format("{:.2f}", overdue ? model.contact_cost : 0.0)},
+        {"days_overdue", std::to_string(m.max_days)},
+        {"disputed_excluded", format_minor_units(m.disputed, currency.minor_digits)},
+        {"promised_excluded", format_minor_units(m.promised, currency.minor_digits)},
+        {"broken_promise", item.broken_promise ? "true" : "false"},
+        {"promise_due_today", item.promise_due_today ? "true" : "false"},
+        {"credit_grade", grade},
+        {"customer_type", type},
+        {"quadrant", quadrant},
+    };
+    items.push_back(std::move(item));
+  }
+  std::sort(items.begin(), items.end(), [](const WorklistItem& a, const WorklistItem& b) {
+    if (a.urgent != b.urgent) return a.urgent;
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.customer_id < b.customer_id;
+  });
+  return items;
+}
+
+}  // namespace huikuan
