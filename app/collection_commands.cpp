@@ -157,6 +157,25 @@ CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
   worklist_->add_option("--policy", policy_path_,
                         "Policy file (default: the shipped config/policy.toml)");
   worklist_->add_option("--format", format_, "table or json")->capture_default_str();
+
+  run_ = app.add_subcommand("run", "The daily collection run: plan the day's actions");
+  common(run_);
+  run_->add_option("--as-of", as_of_, "Plan for this date (YYYY-MM-DD)")->required();
+  run_->add_option("--policy", policy_path_,
+                   "Policy file (default: the shipped config/policy.toml)");
+
+  auto* actions = app.add_subcommand("actions", "List and work the actions the run planned");
+  actions->require_subcommand(1);
+  actions_list_ = actions->add_subcommand("list", "List actions");
+  listing(actions_list_);
+  actions_list_->add_option("--as-of", as_of_, "Only actions planned for this date");
+  actions_complete_ = actions->add_subcommand("complete", "Mark an action done");
+  actions_skip_ = actions->add_subcommand("skip", "Skip an action");
+  for (auto* close : {actions_complete_, actions_skip_}) {
+    common(close);
+    close->add_option("--id", action_id_, "Action id")->required();
+    close->add_option("--outcome", outcome_, "Outcome code (e.g. reached, sent, no_answer)");
+  }
 }
 
 std::optional<int> CollectionCommands::run() {
@@ -168,6 +187,10 @@ std::optional<int> CollectionCommands::run() {
   if (*dispute_resolve_) return dispute_resolve();
   if (*dispute_list_) return dispute_list();
   if (*worklist_) return worklist();
+  if (*run_) return run_day();
+  if (*actions_list_) return actions_list();
+  if (*actions_complete_) return actions_close(ActionStatus::kDone);
+  if (*actions_skip_) return actions_close(ActionStatus::kSkipped);
   return std::nullopt;
 }
 
@@ -333,6 +356,90 @@ int CollectionCommands::worklist() {
                           (item.urgent ? "! " : "") + item.next_action, item.strategy});
   }
   write_text(std::cout, {table});
+  return 0;
+}
+
+Result<Policy> CollectionCommands::policy() const {
+  return policy_path_.empty() ? Result<Policy>(default_policy()) : load_policy(policy_path_);
+}
+
+int CollectionCommands::run_day() {
+  auto as_of = Date::parse(as_of_);
+  if (!as_of) return print_error(Error{as_of.error().message, "--as-of", ""});
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto policy = this->policy();
+  if (!policy) return print_error(policy.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto summary = run_daily(**store, snapshot_cache_path(db_), *policy, *as_of, *actor);
+  if (!summary) return print_error(summary.error());
+  size_t total = 0;
+  for (const auto& [kind, count] : summary->actions) total += count;
+  std::cout << fmt::format("{}: {} cases, {} actions planned, {} promises broken\n",
+                           as_of->to_string(), summary->cases, total, summary->broken_promises);
+  for (const auto& [kind, count] : summary->actions)
+    std::cout << fmt::format("  {:<16} {:>9}\n", kind, count);
+  return 0;
+}
+
+int CollectionCommands::actions_list() {
+  std::optional<Date> day;
+  if (!as_of_.empty()) {
+    auto parsed = Date::parse(as_of_);
+    if (!parsed) return print_error(Error{parsed.error().message, "--as-of", ""});
+    day = *parsed;
+  }
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  Table table{"",
+              {"id", "customer_id", "kind", "level", "channel", "scheduled_at", "invoice_ids",
+               "amount", "currency", "template", "assigned_to", "status", "rule"},
+              {},
+              {}};
+  nlohmann::ordered_json json{{"actions", nlohmann::ordered_json::array()}};
+  (*store)->read_actions(day ? std::optional(*day + 1) : std::nullopt, [&](const Action& a) {
+    if (day && a.planned_for != *day) return;
+    if (!customer_filter_.empty() && a.customer_id != customer_filter_) return;
+    const std::string amount = format_minor_units(a.amount, a.currency.minor_digits);
+    if (format_ == "json") {
+      json["actions"].push_back({{"id", a.id},
+                                 {"customer_id", a.customer_id},
+                                 {"kind", action_kind_name(a.kind)},
+                                 {"level", a.level},
+                                 {"channel", a.channel},
+                                 {"planned_for", a.planned_for.to_string()},
+                                 {"scheduled_at", a.scheduled_at},
+                                 {"invoice_ids", a.invoice_ids},
+                                 {"amount", amount},
+                                 {"currency", a.currency.code_view()},
+                                 {"template", a.template_name},
+                                 {"assigned_to", a.assigned_to},
+                                 {"status", action_status_name(a.status)},
+                                 {"rule", a.rule}});
+      return;
+    }
+    table.rows.push_back(
+        {std::to_string(a.id), a.customer_id, action_kind_name(a.kind), std::to_string(a.level),
+         a.channel, a.scheduled_at, fmt::format("{}", fmt::join(a.invoice_ids, " ")),
+         AmountCell{a.amount, a.currency.minor_digits}, std::string(a.currency.code_view()),
+         a.template_name, a.assigned_to, action_status_name(a.status), a.rule});
+  });
+  if (format_ == "json") {
+    std::cout << json.dump(2) << '\n';
+    return 0;
+  }
+  return print_tables({table}, format_);
+}
+
+int CollectionCommands::actions_close(ActionStatus status) {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto done = close_action(**store, action_id_, status, outcome_, *actor);
+  if (!done) return print_error(done.error());
+  std::cout << fmt::format("action {} {}\n", action_id_, action_status_name(status));
   return 0;
 }
 

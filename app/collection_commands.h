@@ -1,6 +1,6 @@
 #pragma once
 // The collector's commands: contact add|list, promise add|list, dispute add|resolve|list,
-// worklist.
+// worklist, run, actions list|complete|skip.
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "service/collections.h"
+#include "service/daily_run.h"
 
 namespace huikuan {
 
@@ -27,6 +28,10 @@ class CollectionCommands {
   int dispute_resolve();
   int dispute_list();
   int worklist();
+  int run_day();
+  int actions_list();
+  int actions_close(ActionStatus status);
+  Result<Policy> policy() const;
 
   std::string db_ = "data/huikuan.db";
   std::string actor_;
@@ -44,7 +49,10 @@ class CollectionCommands {
   std::string collector_;
   std::string policy_path_;
   CLI::App *contact_add_, *contact_list_, *promise_add_, *promise_list_, *dispute_add_,
-      *dispute_resolve_, *dispute_list_, *worklist_;
+      *dispute_resolve_, *dispute_list_, *worklist_, *run_, *actions_list_, *actions_complete_,
+      *actions_skip_;
+  int64_t action_id_ = 0;
+  std::string outcome_;
 };
 
 }  // namespace huikuan

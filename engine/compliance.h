@@ -40,6 +40,8 @@ class ContactRules {
 
   //! The IANA name of the customer's zone.
   std::string_view zone_name() const;
+  //! The working-day calendar of the profile.
+  const BusinessCalendar* calendar() const { return calendar_; }
   //! `at` with the customer's UTC offset at that moment (its to_string() is the ISO text).
   //! Offsets are whole minutes in every zone since 1972; older local mean times are truncated.
   Timestamp local(Instant at) const;

@@ -75,11 +75,12 @@ size_t Snapshot::memory_bytes() const {
   auto bytes = [](const auto& v) { return v.size() * sizeof(v[0]); };
   size_t total = bytes(customer_collector) + bytes(customer_region) + bytes(customer_industry) +
                  bytes(customer_grade) + bytes(customer_importance) + bytes(customer_type) +
-                 bytes(customer_flags) + bytes(invoice_id) + bytes(invoice_end) +
-                 bytes(credit_end) + bytes(invoice_date) + bytes(invoice_due) +
-                 bytes(invoice_amount) + bytes(invoice_currency) + bytes(allocation_end) +
-                 bytes(allocation_date) + bytes(allocation_cumulative) + bytes(credit_date) +
-                 bytes(credit_amount) + bytes(credit_currency) + bytes(credit_is_note);
+                 bytes(customer_flags) + bytes(customer_country) + bytes(customer_timezone) +
+                 bytes(invoice_id) + bytes(invoice_end) + bytes(credit_end) + bytes(invoice_date) +
+                 bytes(invoice_due) + bytes(invoice_amount) + bytes(invoice_currency) +
+                 bytes(allocation_end) + bytes(allocation_date) + bytes(allocation_cumulative) +
+                 bytes(credit_date) + bytes(credit_amount) + bytes(credit_currency) +
+                 bytes(credit_is_note);
   for (const auto& s : customer_key) total += sizeof(s) + (s.size() > 15 ? s.capacity() : 0);
   for (const auto& s : customer_name) total += sizeof(s) + (s.size() > 15 ? s.capacity() : 0);
   return total;
@@ -126,6 +127,8 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
     s.customer_grade.push_back(s.grades.code_of(customer.credit_grade));
     s.customer_importance.push_back(s.importances.code_of(customer.importance));
     s.customer_type.push_back(s.types.code_of(customer.customer_type));
+    s.customer_country.push_back(s.countries.code_of(customer.country));
+    s.customer_timezone.push_back(s.timezones.code_of(customer.timezone));
     s.customer_flags.push_back(
         static_cast<uint8_t>((customer.do_not_contact ? Snapshot::kDoNotContact : 0) |
                              (customer.blacklisted ? Snapshot::kBlacklisted : 0)));

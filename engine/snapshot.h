@@ -44,9 +44,11 @@ class Snapshot {
   std::vector<uint32_t> customer_importance;  //!< high / low
   std::vector<uint32_t> customer_type;        //!< core, growth, general, problem, temporary
   std::vector<uint8_t> customer_flags;        //!< kDoNotContact | kBlacklisted
+  std::vector<uint32_t> customer_country;     //!< ISO 3166 alpha-2
+  std::vector<uint32_t> customer_timezone;    //!< IANA zone
   std::vector<uint32_t> invoice_end;
   std::vector<uint32_t> credit_end;
-  Dictionary collectors, regions, industries, grades, importances, types;
+  Dictionary collectors, regions, industries, grades, importances, types, countries, timezones;
   static constexpr uint8_t kDoNotContact = 1;
   static constexpr uint8_t kBlacklisted = 2;
 

@@ -52,8 +52,11 @@ struct CustomerMoney {
     int64_t promised = 0;
     int32_t max_days = 0;                  // of the oldest collectible overdue item
     int32_t nearest_due_days = INT32_MIN;  // largest non-positive days overdue (due soonest)
+    std::vector<uint32_t> overdue_items;   // collectible overdue invoices, oldest first
+    std::vector<uint32_t> upcoming_items;  // open invoices not yet overdue
   };
   std::map<uint8_t, PerCurrency> by_currency;
+  std::vector<int64_t> broken_promises;
   bool broken_promise = false;
   bool promise_due_today = false;
 };
@@ -92,7 +95,10 @@ CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state
       // Kept if the customer's open balance fell by the promised amount since the promise.
       const int64_t paid =
           open_on(s, c, *code, promise->created_date.days()) - open_on(s, c, *code, day);
-      money.broken_promise |= paid < promise->amount;
+      if (paid < promise->amount) {
+        money.broken_promise = true;
+        money.broken_promises.push_back(promise->id);
+      }
     }
   }
   // Oldest first, so a promise covers the oldest items.
@@ -109,6 +115,7 @@ CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state
     const int32_t days = day - s.invoice_due[i];
     if (days <= 0) {
       money_in.nearest_due_days = std::max(money_in.nearest_due_days, days);
+      money_in.upcoming_items.push_back(i);
       continue;
     }
     auto disputed_it = state.disputed.find(i);
@@ -124,6 +131,7 @@ CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state
     if (collectible <= 0) continue;
     money_in.collectible_overdue += collectible;
     money_in.max_days = std::max(money_in.max_days, days);
+    money_in.overdue_items.push_back(i);
   }
   return money;
 }
@@ -242,6 +250,10 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
     item.broken_promise = candidate.money.broken_promise;
     item.promise_due_today = candidate.money.promise_due_today;
     item.urgent = item.broken_promise || item.promise_due_today;
+    item.customer_index = static_cast<uint32_t>(c);
+    item.overdue_invoices = m.overdue_items;
+    item.upcoming_invoices = m.upcoming_items;
+    item.broken_promise_ids = candidate.money.broken_promises;
     if (const Band* g = overdue ? band_of(policy.overdue_grades, m.max_days) : nullptr) {
       item.overdue_grade = g->name;
     }
@@ -263,6 +275,7 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
     const CustomerTypeStrategy* type_strategy = strategy_of(policy, type);
     const int32_t legal_days =
         type_strategy ? type_strategy->legal_review_min_days : policy.legal_review_min_days;
+    item.legal_review_min_days = legal_days;
     item.next_action = next_action(s, c, policy, variant_rules(policy, item.variant),
                                    item.abc_class, m.max_days, legal_days, overdue);
 

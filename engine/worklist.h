@@ -58,6 +58,13 @@ struct WorklistItem {
   bool promise_due_today = false;
   std::string next_action;  //!< reminder, letter_2, call, email, legal_review, …
   std::vector<std::pair<std::string, std::string>> factors;  //!< what produced the rank
+
+  // For the daily run: where the case sits in the snapshot.
+  uint32_t customer_index = 0;
+  std::vector<uint32_t> overdue_invoices;   //!< collectible overdue invoice positions, oldest first
+  std::vector<uint32_t> upcoming_invoices;  //!< open invoices not yet due
+  std::vector<int64_t> broken_promise_ids;
+  int32_t legal_review_min_days = 0;  //!< after the customer type's adjustment
 };
 
 //! Builds the worklist as of `as_of`, optionally for one collector, best first.

@@ -25,17 +25,56 @@ enum class ActionKind : uint8_t {
 
 enum class ActionStatus : uint8_t { kPlanned, kDone, kSkipped, kCancelled };
 
+inline const char* action_kind_name(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kReminder:
+      return "reminder";
+    case ActionKind::kLetter:
+      return "letter";
+    case ActionKind::kCall:
+      return "call";
+    case ActionKind::kSms:
+      return "sms";
+    case ActionKind::kEmail:
+      return "email";
+    case ActionKind::kVisit:
+      return "visit";
+    case ActionKind::kLawyerLetter:
+      return "lawyer_letter";
+    case ActionKind::kLegalReview:
+      return "legal_review";
+    case ActionKind::kInternalAlert:
+      return "internal_alert";
+  }
+  return "reminder";
+}
+
+inline const char* action_status_name(ActionStatus status) {
+  switch (status) {
+    case ActionStatus::kPlanned:
+      return "planned";
+    case ActionStatus::kDone:
+      return "done";
+    case ActionStatus::kSkipped:
+      return "skipped";
+    case ActionStatus::kCancelled:
+      return "cancelled";
+  }
+  return "planned";
+}
+
 //! One planned piece of collection work, with the rule that produced it (explainable).
 struct Action {
   int64_t id = 0;
   std::string customer_id;  //!< external id
   ActionKind kind = ActionKind::kReminder;
-  int32_t level = 0;         //!< letter level, 0 otherwise
-  std::string channel;       //!< phone, email, sms, letter, visit, internal
-  Date planned_for;          //!< the run date that planned it
-  std::string scheduled_at;  //!< ISO 8601 with the customer's offset
-  std::vector<std::string> invoice_ids;
-  int64_t amount = 0;  //!< collectible amount concerned, minor units
+  int32_t level = 0;                     //!< letter level, 0 otherwise
+  std::string channel;                   //!< phone, email, sms, letter, visit, internal
+  Date planned_for;                      //!< the run date that planned it
+  std::string scheduled_at;              //!< ISO 8601 with the customer's offset
+  std::vector<std::string> invoice_ids;  //!< external ids, as listed
+  std::vector<int64_t> invoice_keys;     //!< store ids, as planned
+  int64_t amount = 0;                    //!< collectible amount concerned, minor units
   Currency currency;
   std::string template_name;
   std::string assigned_to;
@@ -64,8 +103,8 @@ inline const std::vector<std::string>& contact_channels() {
 //! Outcome codes of a contact attempt.
 inline const std::vector<std::string>& contact_outcomes() {
   static const std::vector<std::string> outcomes{
-      "reached",       "no_answer", "busy",     "left_message", "wrong_number",
-      "promise_to_pay", "refused",  "disputed", "callback",     "paid"};
+      "reached",        "no_answer", "busy",     "left_message", "wrong_number",
+      "promise_to_pay", "refused",   "disputed", "callback",     "paid"};
   return outcomes;
 }
 

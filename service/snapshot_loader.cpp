@@ -10,7 +10,7 @@ namespace {
 // Cache file layout: magic, stamp, then every column as (count, raw elements) in a fixed
 // order, strings as (length, bytes), then an end marker. Native endianness: the file is a
 // local cache, rebuilt whenever it does not match.
-constexpr char kMagic[] = "HUIKUAN-SNAPSHOT-2\n";
+constexpr char kMagic[] = "HUIKUAN-SNAPSHOT-3\n";
 constexpr uint64_t kEndMarker = 0x48554B5F454E4421;  // "HUK_END!"
 
 class CacheWriter {
@@ -92,6 +92,8 @@ void columns(Io& io, S& s) {
   io.column(s.customer_importance);
   io.column(s.customer_type);
   io.column(s.customer_flags);
+  io.column(s.customer_country);
+  io.column(s.customer_timezone);
   io.column(s.invoice_end);
   io.column(s.credit_end);
   io.texts(s.collectors.values);
@@ -100,6 +102,8 @@ void columns(Io& io, S& s) {
   io.texts(s.grades.values);
   io.texts(s.importances.values);
   io.texts(s.types.values);
+  io.texts(s.countries.values);
+  io.texts(s.timezones.values);
   io.column(s.invoice_id);
   io.column(s.invoice_date);
   io.column(s.invoice_due);
@@ -124,6 +128,7 @@ bool consistent(const Snapshot& s) {
          s.customer_region.size() == customers && s.customer_industry.size() == customers &&
          s.customer_grade.size() == customers && s.customer_importance.size() == customers &&
          s.customer_type.size() == customers && s.customer_flags.size() == customers &&
+         s.customer_country.size() == customers && s.customer_timezone.size() == customers &&
          s.invoice_id.size() == s.invoice_date.size() && s.invoice_end.size() == customers &&
          s.credit_end.size() == customers &&
          (customers == 0 ? invoices == 0 && credits == 0

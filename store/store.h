@@ -90,6 +90,17 @@ class Store {
   virtual int64_t insert_dispute(const Dispute& dispute) = 0;
   virtual std::optional<Dispute> find_dispute(int64_t id) = 0;
   virtual void read_disputes(const std::function<void(const Dispute&)>& row) = 0;
+  //! Deletes the actions planned for `day` that nobody has worked yet.
+  virtual void delete_planned_actions(Date day) = 0;
+  //! Inserts actions (customer by external id, invoices by invoice_keys).
+  virtual void insert_actions(std::span<const Action> actions) = 0;
+  //! Every action with planned_for < `before` (all when nullopt), with invoice ids and keys.
+  virtual void read_actions(std::optional<Date> before,
+                            const std::function<void(const Action&)>& row) = 0;
+  virtual std::optional<Action> find_action(int64_t id) = 0;
+  //! Closes a planned action as done or skipped.
+  virtual void close_action(int64_t id, ActionStatus status, const std::string& outcome,
+                            const std::string& at, const std::string& by) = 0;
   //! Marks an open dispute resolved.
   virtual void resolve_dispute(int64_t id, const std::string& resolved_at,
                                const std::string& resolution, const std::string& note) = 0;

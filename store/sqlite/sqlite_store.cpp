@@ -12,6 +12,8 @@ extern const unsigned char sqlite_migration_001[];
 extern const std::size_t sqlite_migration_001_size;
 extern const unsigned char sqlite_migration_002[];
 extern const std::size_t sqlite_migration_002_size;
+extern const unsigned char sqlite_migration_003[];
+extern const std::size_t sqlite_migration_003_size;
 
 namespace huikuan {
 namespace {
@@ -25,7 +27,25 @@ struct Migration {
 const Migration kMigrations[] = {
     {1, sqlite_migration_001, sqlite_migration_001_size},
     {2, sqlite_migration_002, sqlite_migration_002_size},
+    {3, sqlite_migration_003, sqlite_migration_003_size},
 };
+
+ActionKind action_kind(const std::string& name) {
+  for (auto kind : {ActionKind::kReminder, ActionKind::kLetter, ActionKind::kCall, ActionKind::kSms,
+                    ActionKind::kEmail, ActionKind::kVisit, ActionKind::kLawyerLetter,
+                    ActionKind::kLegalReview, ActionKind::kInternalAlert}) {
+    if (name == action_kind_name(kind)) return kind;
+  }
+  throw std::runtime_error("stored action has unknown kind " + name);
+}
+
+ActionStatus action_status(const std::string& name) {
+  for (auto status : {ActionStatus::kPlanned, ActionStatus::kDone, ActionStatus::kSkipped,
+                      ActionStatus::kCancelled}) {
+    if (name == action_status_name(status)) return status;
+  }
+  throw std::runtime_error("stored action has unknown status " + name);
+}
 
 const char* promise_status_name(PromiseStatus status) {
   switch (status) {
@@ -539,7 +559,131 @@ class SqliteStore final : public Store {
     update.exec();
   }
 
+  void delete_planned_actions(Date day) override {
+    SQLite::Statement links(
+        db_,
+        "DELETE FROM action_invoices WHERE action_id IN (SELECT id FROM actions "
+        "WHERE planned_for = ? AND status = 'planned')");
+    links.bind(1, day.iso().data());
+    links.exec();
+    SQLite::Statement remove(db_,
+                             "DELETE FROM actions WHERE planned_for = ? AND status = 'planned'");
+    remove.bind(1, day.iso().data());
+    remove.exec();
+  }
+
+  void insert_actions(std::span<const Action> actions) override {
+    SQLite::Statement customer(db_, "SELECT id FROM customers WHERE external_id = ?");
+    SQLite::Statement insert(db_,
+                             "INSERT INTO actions (customer_id, kind, level, channel, planned_for, "
+                             "scheduled_at, currency, amount, template, assigned_to, status, rule) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement link(db_,
+                           "INSERT INTO action_invoices (action_id, invoice_id) VALUES (?, ?)");
+    std::string last_customer;
+    int64_t customer_id = 0;
+    for (const Action& a : actions) {
+      if (a.customer_id != last_customer) {  // a customer's actions come together
+        customer.bind(1, a.customer_id);
+        if (!customer.executeStep())
+          throw std::runtime_error("action for unknown customer " + a.customer_id);
+        customer_id = customer.getColumn(0).getInt64();
+        customer.reset();
+        last_customer = a.customer_id;
+      }
+      insert.bind(1, customer_id);
+      insert.bind(2, action_kind_name(a.kind));
+      insert.bind(3, a.level);
+      insert.bindNoCopy(4, a.channel);
+      insert.bind(5, a.planned_for.iso().data());
+      insert.bindNoCopy(6, a.scheduled_at);
+      insert.bind(7, std::string(a.currency.code_view()));
+      insert.bind(8, a.amount);
+      insert.bindNoCopy(9, a.template_name);
+      insert.bindNoCopy(10, a.assigned_to);
+      insert.bind(11, action_status_name(a.status));
+      insert.bindNoCopy(12, a.rule);
+      insert.exec();
+      insert.reset();
+      const int64_t id = db_.getLastInsertRowid();
+      for (int64_t invoice : a.invoice_keys) {
+        link.bind(1, id);
+        link.bind(2, invoice);
+        link.exec();
+        link.reset();
+      }
+    }
+  }
+
+  void read_actions(std::optional<Date> before,
+                    const std::function<void(const Action&)>& row) override {
+    read_actions_where(before ? "WHERE a.planned_for < ?1" : "", before ? before->iso().data() : "",
+                       row);
+  }
+
+  std::optional<Action> find_action(int64_t id) override {
+    std::optional<Action> found;
+    read_actions_where("WHERE a.id = ?1", std::to_string(id), [&](const Action& a) { found = a; });
+    return found;
+  }
+
+  void close_action(int64_t id, ActionStatus status, const std::string& outcome,
+                    const std::string& at, const std::string& by) override {
+    SQLite::Statement update(db_,
+                             "UPDATE actions SET status = ?, outcome = ?, closed_at = ?, "
+                             "closed_by = ? WHERE id = ? AND status = 'planned'");
+    update.bind(1, action_status_name(status));
+    update.bind(2, outcome);
+    update.bind(3, at);
+    update.bind(4, by);
+    update.bind(5, id);
+    update.exec();
+  }
+
  private:
+  void read_actions_where(const char* where, const std::string& value,
+                          const std::function<void(const Action&)>& row) {
+    SQLite::Statement query(
+        db_, std::string("SELECT a.id, c.external_id, a.kind, a.level, a.channel, a.planned_for, "
+                         "a.scheduled_at, a.currency, a.amount, a.template, a.assigned_to, "
+                         "a.status, a.rule, a.outcome, "
+                         "(SELECT group_concat(i.external_id || char(30) || i.id, char(31)) "
+                         "FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id "
+                         "WHERE ai.action_id = a.id) "
+                         "FROM actions a JOIN customers c ON c.id = a.customer_id ") +
+                 where + " ORDER BY a.planned_for, c.external_id, a.id");
+    if (*where) query.bind(1, value);
+    CurrencyCache currencies;
+    while (query.executeStep()) {
+      Action a;
+      a.id = query.getColumn(0).getInt64();
+      a.customer_id = query.getColumn(1).getString();
+      a.kind = action_kind(query.getColumn(2).getString());
+      a.level = query.getColumn(3).getInt();
+      a.channel = query.getColumn(4).getString();
+      a.planned_for = date_column(query.getColumn(5));
+      a.scheduled_at = query.getColumn(6).getString();
+      a.currency = currencies.get(query.getColumn(7));
+      a.amount = query.getColumn(8).getInt64();
+      a.template_name = query.getColumn(9).getString();
+      a.assigned_to = query.getColumn(10).getString();
+      a.status = action_status(query.getColumn(11).getString());
+      a.rule = query.getColumn(12).getString();
+      a.outcome = query.getColumn(13).getString();
+      const std::string invoices = query.getColumn(14).getString();
+      for (size_t start = 0; !invoices.empty() && start <= invoices.size();) {
+        size_t end = invoices.find('\x1f', start);
+        if (end == std::string::npos) end = invoices.size();
+        const std::string entry = invoices.substr(start, end - start);
+        const size_t split = entry.find('\x1e');
+        a.invoice_ids.push_back(entry.substr(0, split));
+        a.invoice_keys.push_back(std::stoll(entry.substr(split + 1)));
+        start = end + 1;
+      }
+      row(a);
+    }
+  }
+
   void read_disputes_where(const char* where, int64_t id,
                            const std::function<void(const Dispute&)>& row) {
     SQLite::Statement query(

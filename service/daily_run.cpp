@@ -1,0 +1,136 @@
+#include "service/daily_run.h"
+
+#include <fmt/format.h>
+
+#include "engine/daily_run.h"
+#include "engine/worklist.h"
+#include "service/snapshot_loader.h"
+
+namespace huikuan {
+namespace {
+
+// Position of the invoice with store id `key` among customer c's invoices.
+std::optional<uint32_t> invoice_position(const Snapshot& s, size_t c, int64_t key) {
+  for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
+    if (s.invoice_id[i] == key) return i;
+  }
+  return std::nullopt;
+}
+
+bool is_followup(ActionKind kind) {
+  return kind == ActionKind::kCall || kind == ActionKind::kEmail || kind == ActionKind::kSms ||
+         kind == ActionKind::kVisit;
+}
+
+// What earlier actions and contacts mean for today's plan.
+RunHistory load_history(Store& store, const Snapshot& s, Date as_of) {
+  RunHistory history;
+  const int64_t week_ago = (int64_t{as_of.days()} - 7) * 86400;
+  store.read_actions(as_of + 1, [&](const Action& a) {
+    // Today's planned actions are about to be replaced; worked ones count.
+    if (a.status == ActionStatus::kCancelled) return;
+    if (a.planned_for == as_of && a.status == ActionStatus::kPlanned) return;
+    auto c = s.customer_index(a.customer_id);
+    if (!c) return;
+    if (a.kind == ActionKind::kLetter || a.kind == ActionKind::kLawyerLetter) {
+      for (int64_t key : a.invoice_keys) {
+        if (auto i = invoice_position(s, *c, key)) {
+          int32_t& level = history.letter_level[*i];
+          level = std::max(level, a.level);
+        }
+      }
+    } else if (is_followup(a.kind)) {
+      int32_t& last = history.last_followup_day[static_cast<uint32_t>(*c)];
+      last = std::max(last, a.planned_for.days());
+      if (a.kind == ActionKind::kCall && a.status != ActionStatus::kSkipped) {
+        auto at = Timestamp::parse(a.scheduled_at);
+        if (at && at->utc_seconds >= week_ago) history.call_attempts[*c].push_back(at->utc_seconds);
+      }
+    } else if (a.kind == ActionKind::kLegalReview) {
+      history.legal_review.insert(static_cast<uint32_t>(*c));
+    } else if (a.kind == ActionKind::kInternalAlert && a.template_name == "do_not_contact") {
+      history.alerted.insert(static_cast<uint32_t>(*c));
+    } else if (a.kind == ActionKind::kReminder) {
+      for (int64_t key : a.invoice_keys) {
+        if (auto i = invoice_position(s, *c, key)) {
+          history.reminded.insert({*i, s.invoice_due[*i] - a.planned_for.days()});
+        }
+      }
+    }
+  });
+  // Calls recorded by collectors count against the caps too.
+  store.read_contacts([&](const Contact& contact) {
+    if (contact.channel != "phone") return;
+    auto c = s.customer_index(contact.customer_id);
+    auto at = Timestamp::parse(contact.at);
+    if (c && at && at->utc_seconds >= week_ago)
+      history.call_attempts[*c].push_back(at->utc_seconds);
+  });
+  return history;
+}
+
+}  // namespace
+
+Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, const Policy& policy,
+                             Date as_of, const Actor& actor) {
+  auto snapshot = load_snapshot(store, snapshot_cache);
+  if (!snapshot) return tl::unexpected(snapshot.error());
+  const Snapshot& s = **snapshot;
+  RunSummary summary;
+  auto done = store.transaction([&]() -> Result<void> {
+    const CollectionState state = load_collection_state(store, s);
+    auto items = build_worklist(s, state, policy, as_of);
+    if (!items) return tl::unexpected(items.error());
+    const RunHistory history = load_history(store, s, as_of);
+    auto plan = plan_day(s, state, *items, history, policy, as_of);
+    if (!plan) return tl::unexpected(plan.error());
+    store.delete_planned_actions(as_of);
+    store.insert_actions(plan->actions);
+    std::vector<ChangeRecord> changes;
+    for (int64_t id : plan->broken_promises) {
+      store.set_promise_status(id, PromiseStatus::kBroken);
+      changes.push_back({actor.now.to_string(), actor.name, "promise", std::to_string(id), "status",
+                         "open", "broken", fmt::format("run {}", as_of.to_string())});
+    }
+    summary.cases = items->size();
+    summary.broken_promises = plan->broken_promises.size();
+    for (const Action& a : plan->actions) ++summary.actions[action_kind_name(a.kind)];
+    changes.push_back(
+        {actor.now.to_string(), actor.name, "run", as_of.to_string(), "actions", "",
+         fmt::format("{} actions for {} cases, {} promises broken", plan->actions.size(),
+                     items->size(), plan->broken_promises.size()),
+         "run"});
+    store.insert_changes(changes);
+    return {};
+  });
+  if (!done) return tl::unexpected(done.error());
+  return summary;
+}
+
+Result<void> close_action(Store& store, int64_t action_id, ActionStatus status,
+                          const std::string& outcome, const Actor& actor) {
+  auto done = store.transaction([&]() -> Result<void> {
+    auto action = store.find_action(action_id);
+    if (!action) return fail(fmt::format("no action {}", action_id), "--id");
+    if (action->status != ActionStatus::kPlanned) {
+      return fail(
+          fmt::format("action {} is already {}", action_id, action_status_name(action->status)),
+          "--id");
+    }
+    store.close_action(action_id, status, outcome, actor.now.to_string(), actor.name);
+    const ChangeRecord change{
+        actor.now.to_string(),
+        actor.name,
+        "action",
+        std::to_string(action_id),
+        "status",
+        "planned",
+        fmt::format("{}{}", action_status_name(status), outcome.empty() ? "" : ": " + outcome),
+        "cli"};
+    store.insert_changes({&change, 1});
+    return {};
+  });
+  return done;
+}
+
+}  // namespace huikuan

@@ -1,0 +1,222 @@
+// The daily run over simulated days: same date twice gives the same plan, letters follow each
+// other and never repeat, disputes and promises hold dunning back, broken promises escalate,
+// and contact respects the customer's profile.
+
+#include "service/daily_run.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/business_calendar.h"
+#include "io/policy_toml.h"
+#include "service/import_fixture.h"
+#include "service/importer.h"
+
+namespace huikuan {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+using testing::write_file;
+
+// Customers whose ids hash to the champion's letter schedule (see policy_variant).
+std::string champion(std::string key) {
+  while (policy_variant(default_policy(), key) != kChampion) key += "x";
+  return key;
+}
+
+class DailyRunTest : public ::testing::Test {
+ protected:
+  void import(const std::string& customers, const std::string& invoices) {
+    write_file(dir_ / "ledger" / "customers.csv", customers);
+    write_file(dir_ / "ledger" / "invoices.csv", invoices);
+    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    ImportOptions options;
+    options.dir = (dir_ / "ledger").string();
+    auto imported = import_ledger(*store_, options);
+    ASSERT_TRUE(imported.has_value()) << imported.error().errors.front().to_string();
+  }
+  RunSummary run(const char* day) {
+    auto summary = run_daily(*store_, "", default_policy(), *Date::parse(day), actor(day));
+    EXPECT_TRUE(summary.has_value()) << summary.error().to_string();
+    return summary.value_or(RunSummary{});
+  }
+  Actor actor(const char* day) {
+    return {"run", *Timestamp::parse(std::string(day) + "T06:00:00+08:00")};
+  }
+  std::vector<Action> actions(std::optional<const char*> day = {}) {
+    std::vector<Action> out;
+    store_->read_actions(std::nullopt, [&](const Action& a) {
+      if (!day || a.planned_for.to_string() == *day) out.push_back(a);
+    });
+    return out;
+  }
+  static std::string describe(const Action& a) {
+    return fmt::format("{} {} {} {} {} {} {}", a.customer_id, action_kind_name(a.kind), a.level,
+                       a.channel, a.scheduled_at, a.amount, a.rule);
+  }
+
+  TempDir dir_{"run"};
+  std::unique_ptr<Store> store_;
+  const std::string c1_ = champion("C1");
+};
+
+TEST_F(DailyRunTest, GivenTheSameDateTwice_ThenTheSamePlan) {
+  import("customer_id,name,currency,country,timezone\n" + c1_ + ",Acme,CNY,CN,Asia/Shanghai\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ + ",2026-05-01,2026-06-01,CNY,1000.00\n");
+  run("2026-06-05");
+  std::vector<std::string> first;
+  for (const auto& a : actions("2026-06-05")) first.push_back(describe(a));
+  run("2026-06-05");
+  std::vector<std::string> second;
+  for (const auto& a : actions("2026-06-05")) second.push_back(describe(a));
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(first, second);
+}
+
+TEST_F(DailyRunTest, GivenThirtyDays_ThenEachLetterOnceInOrderAndCallsOnWorkingDaysInTheWindow) {
+  import("customer_id,name,currency,country,timezone\n" + c1_ + ",华信,CNY,CN,Asia/Shanghai\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ + ",2026-04-01,2026-05-01,CNY,1000.00\n");
+  Date day = *Date::parse("2026-05-02");
+  for (int d = 0; d < 50; ++d, day = day + 1) run(day.to_string().c_str());
+  std::vector<int32_t> letters;
+  for (const auto& a : actions()) {
+    if (a.kind == ActionKind::kLetter || a.kind == ActionKind::kLawyerLetter) {
+      letters.push_back(a.level);
+      const int32_t days = a.planned_for - *Date::parse("2026-05-01");
+      // Policy windows: 3-7, 15-20, 30-45, 60+.
+      const std::pair<int, int> window[] = {{3, 7}, {15, 20}, {30, 45}, {60, 9999}};
+      EXPECT_GE(days, window[a.level - 1].first) << describe(a);
+      EXPECT_LE(days, window[a.level - 1].second) << describe(a);
+    }
+    if (a.kind == ActionKind::kCall) {
+      auto at = *Timestamp::parse(a.scheduled_at);
+      EXPECT_EQ(at.offset_minutes, 480) << describe(a);
+      const int64_t minute = ((at.utc_seconds + 8 * 3600) % 86400) / 60;
+      EXPECT_GE(minute, 8 * 60) << describe(a);
+      EXPECT_LT(minute, 22 * 60) << describe(a);
+      EXPECT_TRUE(BusinessCalendar::china().is_working_day(at.local_date())) << describe(a);
+    }
+  }
+  EXPECT_EQ(letters, (std::vector<int32_t>{1, 2, 3}));  // 50 days: the lawyer letter comes at 60
+}
+
+TEST_F(DailyRunTest, GivenADisputedInvoice_ThenNoLetterForItButForTheOthers) {
+  import("customer_id,name,currency\n" + c1_ + ",Acme,CNY\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ +
+             ",2026-05-01,2026-06-01,CNY,1000.00\n"
+             "I2," +
+             c1_ + ",2026-05-01,2026-06-01,CNY,500.00\n");
+  ASSERT_TRUE(
+      open_dispute(*store_, {"I1", "1000.00", "quality_problem", ""}, 48, actor("2026-06-02")));
+  run("2026-06-05");
+  bool lettered = false;
+  for (const auto& a : actions("2026-06-05")) {
+    if (a.kind != ActionKind::kLetter) continue;
+    lettered = true;
+    EXPECT_EQ(a.invoice_ids, (std::vector<std::string>{"I2"}));
+    EXPECT_EQ(a.amount, 50000);
+  }
+  EXPECT_TRUE(lettered);
+}
+
+TEST_F(DailyRunTest, GivenAPromiseUnpaidPastItsGrace_ThenMarkedBrokenOnceAndEscalated) {
+  import("customer_id,name,currency\n" + c1_ + ",Acme,CNY\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ + ",2026-05-01,2026-06-01,CNY,1000.00\n");
+  ASSERT_TRUE(record_promise(*store_, {c1_, "1000.00", std::nullopt, "2026-06-10", {}},
+                             actor("2026-06-05")));
+  EXPECT_EQ(run("2026-06-13").broken_promises, 0u);  // 10th + 3 days grace
+  for (const auto& a : actions("2026-06-13")) {
+    EXPECT_NE(a.kind, ActionKind::kCall) << "dunning is suspended while the promise stands";
+  }
+  EXPECT_EQ(run("2026-06-14").broken_promises, 1u);
+  bool escalated = false;
+  for (const auto& a : actions("2026-06-14")) escalated |= a.template_name == "promise_broken";
+  EXPECT_TRUE(escalated);
+  std::vector<Promise> promises;
+  store_->read_promises([&](const Promise& p) { promises.push_back(p); });
+  EXPECT_EQ(promises.at(0).status, PromiseStatus::kBroken);
+  EXPECT_EQ(run("2026-06-15").broken_promises, 0u);
+}
+
+TEST_F(DailyRunTest, GivenDoNotContactAndBlacklisted_ThenNoOutboundContactAtAll) {
+  const std::string quiet = champion("QUIET");
+  const std::string black = champion("BLACK");
+  import("customer_id,name,currency,do_not_contact,blacklisted\n" + quiet + ",Q,CNY,true,false\n" +
+             black + ",B,CNY,false,true\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             quiet +
+             ",2026-05-01,2026-06-01,CNY,1000.00\n"
+             "I2," +
+             black + ",2026-05-01,2026-06-01,CNY,1000.00\n");
+  for (const char* day : {"2026-06-05", "2026-06-08", "2026-06-20"}) run(day);
+  size_t alerts = 0, reviews = 0;
+  for (const auto& a : actions()) {
+    EXPECT_EQ(a.channel, "internal") << describe(a);
+    alerts += a.kind == ActionKind::kInternalAlert;
+    reviews += a.kind == ActionKind::kLegalReview;
+  }
+  EXPECT_EQ(alerts, 1u);   // raised once for the do-not-contact customer
+  EXPECT_EQ(reviews, 1u);  // the blacklisted one goes to legal review once
+}
+
+TEST_F(DailyRunTest, GivenAnInvoiceDueInAWeek_ThenAGentleReminderThenOneOnTheDueDate) {
+  import("customer_id,name,currency\n" + c1_ + ",Acme,CNY\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ + ",2026-06-01,2026-06-30,CNY,1000.00\n");
+  Date day = *Date::parse("2026-06-20");
+  for (int d = 0; d < 11; ++d, day = day + 1) run(day.to_string().c_str());
+  std::vector<std::string> reminders;
+  for (const auto& a : actions()) {
+    if (a.kind == ActionKind::kReminder)
+      reminders.push_back(a.planned_for.to_string() + " " + a.template_name);
+  }
+  EXPECT_EQ(reminders,
+            (std::vector<std::string>{"2026-06-23 reminder_gentle", "2026-06-30 reminder_due"}));
+}
+
+TEST_F(DailyRunTest, GivenAUsCustomer_ThenCallsAreScheduledInNewYorkHours) {
+  const std::string us = champion("US1");
+  import("customer_id,name,currency,country,timezone\n" + us + ",Acme,USD,US,America/New_York\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             us + ",2026-05-01,2026-06-01,USD,1000.00\n");
+  run("2026-06-05");
+  bool called = false;
+  for (const auto& a : actions()) {
+    if (a.kind != ActionKind::kCall) continue;
+    called = true;
+    EXPECT_EQ(a.scheduled_at, "2026-06-05T09:30:00-04:00");
+  }
+  EXPECT_TRUE(called);
+}
+
+TEST_F(DailyRunTest, GivenAWorkedAction_WhenClosedTwice_ThenTheSecondIsRefused) {
+  import("customer_id,name,currency\n" + c1_ + ",Acme,CNY\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ + ",2026-05-01,2026-06-01,CNY,1000.00\n");
+  run("2026-06-05");
+  const int64_t id = actions("2026-06-05").at(0).id;
+  ASSERT_TRUE(close_action(*store_, id, ActionStatus::kDone, "reached", actor("2026-06-05")));
+  auto again = close_action(*store_, id, ActionStatus::kSkipped, "", actor("2026-06-05"));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_THAT(again.error().message, HasSubstr("already done"));
+  run("2026-06-05");  // re-running keeps the worked action and does not plan it again
+  size_t same = 0;
+  for (const auto& a : actions("2026-06-05")) same += a.id == id;
+  EXPECT_EQ(same, 1u);
+}
+
+}  // namespace
+}  // namespace huikuan
