@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/cli_common.h"
 #include "core/money.h"
 #include "io/policy_toml.h"
 #include "io/table.h"
@@ -16,40 +17,6 @@
 
 namespace huikuan {
 namespace {
-
-constexpr int kBadInput = 2;
-
-int print_error(const Error& error) {
-  std::cerr << "huikuan: " << error.to_string() << '\n';
-  return kBadInput;
-}
-
-std::string cli_user() {
-  const char* user = std::getenv("USER");
-  return user && *user ? fmt::format("cli:{}", user) : "cli";
-}
-
-// The acting user and the time: --now overrides the clock (for back-dated entry and tests).
-Result<Actor> make_actor(const std::string& name, const std::string& now) {
-  if (now.empty()) {
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-    return Actor{name, Timestamp::at(seconds)};
-  }
-  auto parsed = Timestamp::parse(now);
-  if (!parsed) return fail(parsed.error().message, "--now");
-  return Actor{name, *parsed};
-}
-
-// Opens an existing database: these commands never create one.
-Result<std::unique_ptr<Store>> open_existing(const std::string& db) {
-  const std::string file = sqlite_file(db);
-  if (!file.empty() && !std::filesystem::exists(file)) {
-    return fail(fmt::format("no ledger database at '{}' (import one first)", db), "--db");
-  }
-  return Store::open(db);
-}
 
 int print_tables(const std::vector<Table>& tables, const std::string& format) {
   if (format == "json") {
@@ -398,7 +365,7 @@ int CollectionCommands::actions_list() {
               {},
               {}};
   nlohmann::ordered_json json{{"actions", nlohmann::ordered_json::array()}};
-  (*store)->read_actions(day ? std::optional(*day + 1) : std::nullopt, [&](const Action& a) {
+  (*store)->read_actions(day ? std::optional(*day + 1) : std::nullopt, true, [&](const Action& a) {
     if (day && a.planned_for != *day) return;
     if (!customer_filter_.empty() && a.customer_id != customer_filter_) return;
     const std::string amount = format_minor_units(a.amount, a.currency.minor_digits);

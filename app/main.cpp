@@ -5,9 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
+#include "app/assign_command.h"
+#include "app/cli_common.h"
 #include "app/collection_commands.h"
 #include "engine/aging.h"
 #include "engine/kpi.h"
@@ -18,19 +19,6 @@
 
 namespace huikuan {
 namespace {
-
-constexpr int kBadInput = 2;
-constexpr int kFailure = 1;
-
-int report_error(const Error& error) {
-  std::cerr << "huikuan: " << error.to_string() << '\n';
-  return kBadInput;
-}
-
-std::string default_actor() {
-  const char* user = std::getenv("USER");
-  return user && *user ? fmt::format("cli:{}", user) : "cli";
-}
 
 Result<Date> parse_date_option(const std::string& text, const char* option) {
   auto date = Date::parse(text);
@@ -45,19 +33,14 @@ struct ReportOptions {
 };
 
 Result<std::shared_ptr<const Snapshot>> open_snapshot(const std::string& db) {
-  // A report never creates a database: a mistyped --db must not look like an empty ledger.
-  const std::string file = sqlite_file(db);
-  if (!file.empty() && !std::filesystem::exists(file)) {
-    return fail(fmt::format("no ledger database at '{}' (import one first)", db), "--db");
-  }
-  auto store = Store::open(db);
+  auto store = open_existing(db);
   if (!store) return tl::unexpected(store.error());
   return load_snapshot(**store, snapshot_cache_path(db));
 }
 
 int run_import(const std::string& db, ImportOptions options) {
   auto store = Store::open(db);
-  if (!store) return report_error(store.error());
+  if (!store) return print_error(store.error());
   auto result = import_ledger(**store, options);
   const auto& warnings = result ? result->warnings : result.error().warnings;
   for (const auto& warning : warnings) std::cerr << "warning: " << warning << '\n';
@@ -75,7 +58,7 @@ int run_import(const std::string& db, ImportOptions options) {
   if (result->snapshot && !cache.empty()) {
     save_snapshot_cache(cache, result->ledger_stamp, *result->snapshot);
   } else if (auto snapshot = load_snapshot(**store, cache); !snapshot) {
-    return report_error(snapshot.error());
+    return print_error(snapshot.error());
   }
   for (auto [name, counts] : {std::pair{"customers", result->customers},
                               {"invoices", result->invoices},
@@ -90,46 +73,46 @@ int run_import(const std::string& db, ImportOptions options) {
 int run_aging(const ReportOptions& options, const std::string& as_of_text, const std::string& by,
               const std::string& buckets_text) {
   auto as_of = parse_date_option(as_of_text, "--as-of");
-  if (!as_of) return report_error(as_of.error());
+  if (!as_of) return print_error(as_of.error());
   auto group = parse_aging_group(by);
-  if (!group) return report_error(group.error());
+  if (!group) return print_error(group.error());
   auto buckets = buckets_text.empty() ? Result<AgingBuckets>(AgingBuckets{})
                                       : AgingBuckets::parse(buckets_text);
-  if (!buckets) return report_error(buckets.error());
+  if (!buckets) return print_error(buckets.error());
   auto format = parse_report_format(options.format);
-  if (!format) return report_error(format.error());
+  if (!format) return print_error(format.error());
   auto snapshot = open_snapshot(options.db);
-  if (!snapshot) return report_error(snapshot.error());
+  if (!snapshot) return print_error(snapshot.error());
   auto report = age(**snapshot, *as_of, *buckets, *group);
-  if (!report) return report_error(report.error());
+  if (!report) return print_error(report.error());
   auto written = write_report(*report, *format, options.out, std::cout);
-  return written ? 0 : report_error(written.error());
+  return written ? 0 : print_error(written.error());
 }
 
 int run_kpi(const ReportOptions& options, const std::string& from_text,
             const std::string& to_text) {
   auto from = parse_date_option(from_text, "--from");
-  if (!from) return report_error(from.error());
+  if (!from) return print_error(from.error());
   auto to = parse_date_option(to_text, "--to");
-  if (!to) return report_error(to.error());
+  if (!to) return print_error(to.error());
   auto format = parse_report_format(options.format);
-  if (!format) return report_error(format.error());
+  if (!format) return print_error(format.error());
   auto snapshot = open_snapshot(options.db);
-  if (!snapshot) return report_error(snapshot.error());
+  if (!snapshot) return print_error(snapshot.error());
   auto report = compute_kpis(**snapshot, *from, *to);
-  if (!report) return report_error(report.error());
+  if (!report) return print_error(report.error());
   auto written = write_report(*report, *format, options.out, std::cout);
-  return written ? 0 : report_error(written.error());
+  return written ? 0 : print_error(written.error());
 }
 
 int run_gen(GeneratorOptions options, const std::string& as_of_text, const std::string& out) {
   if (!as_of_text.empty()) {
     auto as_of = parse_date_option(as_of_text, "--as-of");
-    if (!as_of) return report_error(as_of.error());
+    if (!as_of) return print_error(as_of.error());
     options.as_of = *as_of;
   }
   auto counts = generate_ledger(options, out);
-  if (!counts) return report_error(counts.error());
+  if (!counts) return print_error(counts.error());
   std::cout << fmt::format(
       "{} customers, {} invoices, {} credit notes, {} payments, {} allocations in {}\n",
       counts->customers, counts->invoices, counts->credit_notes, counts->payments,
@@ -150,7 +133,7 @@ int run(int argc, char** argv) {
 
   std::string db = "data/huikuan.db";
   ImportOptions import_options;
-  import_options.actor = default_actor();
+  import_options.actor = cli_user();
   import_options.build_snapshot = true;
   auto* import = app.add_subcommand(
       "import", "Import customers, invoices, payments and allocations from CSV files");
@@ -198,6 +181,7 @@ int run(int argc, char** argv) {
   gen->add_option("--out", gen_out, "Directory to write the CSV files to")->required();
 
   CollectionCommands collection_commands(app);
+  AssignCommand assign_command(app);
 
   try {
     app.parse(argc, argv);
@@ -211,6 +195,7 @@ int run(int argc, char** argv) {
     if (*kpi) return run_kpi(kpi_options, from, to);
     if (*gen) return run_gen(gen_options, gen_as_of, gen_out);
     if (auto code = collection_commands.run()) return *code;
+    if (auto code = assign_command.run()) return *code;
   } catch (const std::exception& e) {
     std::cerr << "huikuan: " << e.what() << '\n';
     return kFailure;

@@ -26,7 +26,7 @@ bool is_followup(ActionKind kind) {
 RunHistory load_history(Store& store, const Snapshot& s, Date as_of) {
   RunHistory history;
   const int64_t week_ago = (int64_t{as_of.days()} - 7) * 86400;
-  store.read_actions(as_of + 1, [&](const Action& a) {
+  store.read_actions(as_of + 1, false, [&](const Action& a) {
     // Today's planned actions are about to be replaced; worked ones count.
     if (a.status == ActionStatus::kCancelled) return;
     if (a.planned_for == as_of && a.status == ActionStatus::kPlanned) return;

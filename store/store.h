@@ -94,8 +94,9 @@ class Store {
   virtual void delete_planned_actions(Date day) = 0;
   //! Inserts actions (customer by external id, invoices by invoice_keys).
   virtual void insert_actions(std::span<const Action> actions) = 0;
-  //! Every action with planned_for < `before` (all when nullopt), with invoice ids and keys.
-  virtual void read_actions(std::optional<Date> before,
+  //! Every action with planned_for < `before` (all when nullopt), with invoice keys, and the
+  //! invoices' external ids when `with_invoice_ids` (a lookup each).
+  virtual void read_actions(std::optional<Date> before, bool with_invoice_ids,
                             const std::function<void(const Action&)>& row) = 0;
   virtual std::optional<Action> find_action(int64_t id) = 0;
   //! Closes a planned action as done or skipped.

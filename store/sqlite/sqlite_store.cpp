@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -560,12 +561,6 @@ class SqliteStore final : public Store {
   }
 
   void delete_planned_actions(Date day) override {
-    SQLite::Statement links(
-        db_,
-        "DELETE FROM action_invoices WHERE action_id IN (SELECT id FROM actions "
-        "WHERE planned_for = ? AND status = 'planned')");
-    links.bind(1, day.iso().data());
-    links.exec();
     SQLite::Statement remove(db_,
                              "DELETE FROM actions WHERE planned_for = ? AND status = 'planned'");
     remove.bind(1, day.iso().data());
@@ -576,10 +571,9 @@ class SqliteStore final : public Store {
     SQLite::Statement customer(db_, "SELECT id FROM customers WHERE external_id = ?");
     SQLite::Statement insert(db_,
                              "INSERT INTO actions (customer_id, kind, level, channel, planned_for, "
-                             "scheduled_at, currency, amount, template, assigned_to, status, rule) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement link(db_,
-                           "INSERT INTO action_invoices (action_id, invoice_id) VALUES (?, ?)");
+                             "scheduled_at, currency, amount, template, assigned_to, status, rule, "
+                             "invoice_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    std::string keys;
     std::string last_customer;
     int64_t customer_id = 0;
     for (const Action& a : actions) {
@@ -603,27 +597,27 @@ class SqliteStore final : public Store {
       insert.bindNoCopy(10, a.assigned_to);
       insert.bind(11, action_status_name(a.status));
       insert.bindNoCopy(12, a.rule);
+      keys.clear();
+      for (int64_t invoice : a.invoice_keys) {
+        if (!keys.empty()) keys += ' ';
+        keys += std::to_string(invoice);
+      }
+      insert.bindNoCopy(13, keys);
       insert.exec();
       insert.reset();
-      const int64_t id = db_.getLastInsertRowid();
-      for (int64_t invoice : a.invoice_keys) {
-        link.bind(1, id);
-        link.bind(2, invoice);
-        link.exec();
-        link.reset();
-      }
     }
   }
 
-  void read_actions(std::optional<Date> before,
+  void read_actions(std::optional<Date> before, bool with_invoice_ids,
                     const std::function<void(const Action&)>& row) override {
     read_actions_where(before ? "WHERE a.planned_for < ?1" : "", before ? before->iso().data() : "",
-                       row);
+                       with_invoice_ids, row);
   }
 
   std::optional<Action> find_action(int64_t id) override {
     std::optional<Action> found;
-    read_actions_where("WHERE a.id = ?1", std::to_string(id), [&](const Action& a) { found = a; });
+    read_actions_where("WHERE a.id = ?1", std::to_string(id), true,
+                       [&](const Action& a) { found = a; });
     return found;
   }
 
@@ -641,18 +635,16 @@ class SqliteStore final : public Store {
   }
 
  private:
-  void read_actions_where(const char* where, const std::string& value,
+  void read_actions_where(const char* where, const std::string& value, bool with_invoice_ids,
                           const std::function<void(const Action&)>& row) {
     SQLite::Statement query(
         db_, std::string("SELECT a.id, c.external_id, a.kind, a.level, a.channel, a.planned_for, "
                          "a.scheduled_at, a.currency, a.amount, a.template, a.assigned_to, "
-                         "a.status, a.rule, a.outcome, "
-                         "(SELECT group_concat(i.external_id || char(30) || i.id, char(31)) "
-                         "FROM action_invoices ai JOIN invoices i ON i.id = ai.invoice_id "
-                         "WHERE ai.action_id = a.id) "
+                         "a.status, a.rule, a.outcome, a.invoice_keys "
                          "FROM actions a JOIN customers c ON c.id = a.customer_id ") +
                  where + " ORDER BY a.planned_for, c.external_id, a.id");
     if (*where) query.bind(1, value);
+    SQLite::Statement invoice(db_, "SELECT external_id FROM invoices WHERE id = ?");
     CurrencyCache currencies;
     while (query.executeStep()) {
       Action a;
@@ -670,15 +662,17 @@ class SqliteStore final : public Store {
       a.status = action_status(query.getColumn(11).getString());
       a.rule = query.getColumn(12).getString();
       a.outcome = query.getColumn(13).getString();
-      const std::string invoices = query.getColumn(14).getString();
-      for (size_t start = 0; !invoices.empty() && start <= invoices.size();) {
-        size_t end = invoices.find('\x1f', start);
-        if (end == std::string::npos) end = invoices.size();
-        const std::string entry = invoices.substr(start, end - start);
-        const size_t split = entry.find('\x1e');
-        a.invoice_ids.push_back(entry.substr(0, split));
-        a.invoice_keys.push_back(std::stoll(entry.substr(split + 1)));
-        start = end + 1;
+      const char* keys = query.getColumn(14).getText();
+      for (char* end = nullptr; *keys; keys = end) {
+        a.invoice_keys.push_back(std::strtoll(keys, &end, 10));
+        if (end == keys) break;
+      }
+      if (with_invoice_ids) {
+        for (int64_t key : a.invoice_keys) {
+          invoice.bind(1, key);
+          if (invoice.executeStep()) a.invoice_ids.push_back(invoice.getColumn(0).getString());
+          invoice.reset();
+        }
       }
       row(a);
     }

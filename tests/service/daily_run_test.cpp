@@ -46,7 +46,7 @@ class DailyRunTest : public ::testing::Test {
   }
   std::vector<Action> actions(std::optional<const char*> day = {}) {
     std::vector<Action> out;
-    store_->read_actions(std::nullopt, [&](const Action& a) {
+    store_->read_actions(std::nullopt, true, [&](const Action& a) {
       if (!day || a.planned_for.to_string() == *day) out.push_back(a);
     });
     return out;

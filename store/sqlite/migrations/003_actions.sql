@@ -17,14 +17,10 @@ CREATE TABLE actions (
   rule         TEXT    NOT NULL,
   outcome      TEXT    NOT NULL DEFAULT '',
   closed_at    TEXT    NOT NULL DEFAULT '',
-  closed_by    TEXT    NOT NULL DEFAULT ''
+  closed_by    TEXT    NOT NULL DEFAULT '',
+  -- The invoices concerned, as space-separated invoice ids (internal): an action names a
+  -- handful, written a million times a day, and read back whole.
+  invoice_keys TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX actions_planned_for ON actions (planned_for, status);
 CREATE INDEX actions_customer ON actions (customer_id);
-
-CREATE TABLE action_invoices (
-  action_id  INTEGER NOT NULL REFERENCES actions (id) ON DELETE CASCADE,
-  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
-  PRIMARY KEY (action_id, invoice_id)
-);
-CREATE INDEX action_invoices_invoice ON action_invoices (invoice_id);

@@ -1,0 +1,46 @@
+#include "app/cli_common.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+namespace huikuan {
+
+int print_error(const Error& error) {
+  std::cerr << "huikuan: " << error.to_string() << '\n';
+  return kBadInput;
+}
+
+std::string cli_user() {
+  const char* user = std::getenv("USER");
+  return user && *user ? fmt::format("cli:{}", user) : "cli";
+}
+
+Timestamp local_now() {
+  const std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return Timestamp::at(seconds, static_cast<int32_t>(local.tm_gmtoff / 60));
+}
+
+Result<Actor> make_actor(const std::string& name, const std::string& now) {
+  if (now.empty()) return Actor{name, local_now()};
+  auto parsed = Timestamp::parse(now);
+  if (!parsed) return fail(parsed.error().message, "--now");
+  return Actor{name, *parsed};
+}
+
+Result<std::unique_ptr<Store>> open_existing(const std::string& db) {
+  const std::string file = sqlite_file(db);
+  if (!file.empty() && !std::filesystem::exists(file)) {
+    return fail(fmt::format("no ledger database at '{}' (import one first)", db), "--db");
+  }
+  return Store::open(db);
+}
+
+}  // namespace huikuan

@@ -1,0 +1,35 @@
+#pragma once
+// What every command shares: error printing, the acting user and time, opening a database.
+
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "core/timestamp.h"
+#include "service/collections.h"
+#include "store/store.h"
+
+namespace huikuan {
+
+//! Exit code for bad input (arguments or files): nothing was changed.
+inline constexpr int kBadInput = 2;
+//! Exit code for a broken environment (disk, database).
+inline constexpr int kFailure = 1;
+
+//! Prints "huikuan: where: field: message" to stderr and returns kBadInput.
+int print_error(const Error& error);
+
+//! "cli:<login>" from $USER, or "cli".
+std::string cli_user();
+
+//! Now, at this machine's UTC offset, so "today" is the user's calendar day.
+Timestamp local_now();
+
+//! The acting user and the time: `now` (ISO 8601) overrides the clock for back-dated entry.
+Result<Actor> make_actor(const std::string& name, const std::string& now);
+
+//! Opens an existing database: commands other than import never create one, so a mistyped
+//! --db is an error rather than an empty ledger.
+Result<std::unique_ptr<Store>> open_existing(const std::string& db);
+
+}  // namespace huikuan
