@@ -32,20 +32,6 @@ int print_tables(const std::vector<Table>& tables, const std::string& format) {
   return 0;
 }
 
-const char* promise_status_text(PromiseStatus status) {
-  switch (status) {
-    case PromiseStatus::kOpen:
-      return "open";
-    case PromiseStatus::kKept:
-      return "kept";
-    case PromiseStatus::kBroken:
-      return "broken";
-    case PromiseStatus::kCancelled:
-      return "cancelled";
-  }
-  return "open";
-}
-
 }  // namespace
 
 CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
@@ -210,7 +196,7 @@ int CollectionCommands::promise_list() {
                           AmountCell{p.amount, p.currency.minor_digits},
                           p.promised_date.to_string(),
                           fmt::format("{}", fmt::join(p.invoice_ids, " ")),
-                          promise_status_text(p.status), p.created_at, p.recorded_by});
+                          promise_status_name(p.status), p.created_at, p.recorded_by});
   });
   return print_tables({table}, format_);
 }

@@ -110,6 +110,20 @@ inline const std::vector<std::string>& contact_outcomes() {
 
 enum class PromiseStatus : uint8_t { kOpen, kKept, kBroken, kCancelled };
 
+inline const char* promise_status_name(PromiseStatus status) {
+  switch (status) {
+    case PromiseStatus::kOpen:
+      return "open";
+    case PromiseStatus::kKept:
+      return "kept";
+    case PromiseStatus::kBroken:
+      return "broken";
+    case PromiseStatus::kCancelled:
+      return "cancelled";
+  }
+  return "open";
+}
+
 struct Promise {
   int64_t id = 0;
   std::string customer_id;

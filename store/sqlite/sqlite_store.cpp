@@ -48,20 +48,6 @@ ActionStatus action_status(const std::string& name) {
   throw std::runtime_error("stored action has unknown status " + name);
 }
 
-const char* promise_status_name(PromiseStatus status) {
-  switch (status) {
-    case PromiseStatus::kOpen:
-      return "open";
-    case PromiseStatus::kKept:
-      return "kept";
-    case PromiseStatus::kBroken:
-      return "broken";
-    case PromiseStatus::kCancelled:
-      return "cancelled";
-  }
-  return "open";
-}
-
 PromiseStatus promise_status(const std::string& name) {
   if (name == "kept") return PromiseStatus::kKept;
   if (name == "broken") return PromiseStatus::kBroken;
