@@ -40,11 +40,15 @@ RunHistory load_history(Store& store, const Snapshot& s, Date as_of) {
         }
       }
     } else if (is_followup(a.kind)) {
+      // A follow-up counts from the day it happens: one planned on a Saturday for Monday
+      // covers the weekend, so Sunday's run does not stack a second one onto Monday.
+      auto at = Timestamp::parse(a.scheduled_at);
+      const int32_t happens = at ? at->local_date().days() : a.planned_for.days();
       int32_t& last = history.last_followup_day[static_cast<uint32_t>(*c)];
-      last = std::max(last, a.planned_for.days());
-      if (a.kind == ActionKind::kCall && a.status != ActionStatus::kSkipped) {
-        auto at = Timestamp::parse(a.scheduled_at);
-        if (at && at->utc_seconds >= week_ago) history.call_attempts[*c].push_back(at->utc_seconds);
+      last = std::max(last, happens);
+      if (a.kind == ActionKind::kCall && a.status != ActionStatus::kSkipped && at &&
+          at->utc_seconds >= week_ago) {
+        history.call_attempts[*c].push_back(at->utc_seconds);
       }
     } else if (a.kind == ActionKind::kLegalReview) {
       history.legal_review.insert(static_cast<uint32_t>(*c));
