@@ -61,13 +61,6 @@ int32_t followup_interval(const VariantRules& rules, const CustomerTypeStrategy*
   return 7;
 }
 
-const CustomerTypeStrategy* type_strategy(const Policy& policy, const std::string& type) {
-  for (const auto& strategy : policy.customer_types) {
-    if (strategy.type == type) return &strategy;
-  }
-  return nullptr;
-}
-
 class Planner {
  public:
   Planner(const Snapshot& s, const CollectionState& state, const RunHistory& history,
@@ -172,20 +165,12 @@ class Planner {
 
   void plan_followup(const WorklistItem& item, const VariantRules& variant) {
     const uint32_t c = item.customer_index;
-    const CustomerTypeStrategy* type = type_strategy(policy_, s_.types.values[s_.customer_type[c]]);
+    const CustomerTypeStrategy* type =
+        customer_type_strategy(policy_, s_.types.values[s_.customer_type[c]]);
     const int32_t interval = followup_interval(variant, type, item.max_days_overdue);
     auto last = history_.last_followup_day.find(c);
     if (last != history_.last_followup_day.end() && day_.days() - last->second < interval) return;
-    auto channels = policy_.channels_by_class.find(item.abc_class);
-    std::string channel = "phone";
-    if (channels != policy_.channels_by_class.end()) {
-      for (const auto& candidate : channels->second) {
-        if (candidate != "letter" && candidate != "lawyer_letter" && candidate != "litigation") {
-          channel = candidate;
-          break;
-        }
-      }
-    }
+    const std::string channel = followup_channel(policy_, item.abc_class);
     const ActionKind kind = channel == "phone"   ? ActionKind::kCall
                             : channel == "sms"   ? ActionKind::kSms
                             : channel == "visit" ? ActionKind::kVisit

@@ -87,6 +87,15 @@ class Snapshot {
   //! Position of the customer with this external id (customers are sorted by it).
   std::optional<size_t> customer_index(std::string_view key) const;
 
+  //! Position of the invoice with store id `invoice_id` among customer c's invoices (a short
+  //! scan: for the few invoices that disputes and earlier actions name).
+  std::optional<uint32_t> invoice_index(size_t c, int64_t invoice_id) const {
+    for (uint32_t i = invoice_begin(c); i < invoice_end[c]; ++i) {
+      if (this->invoice_id[i] == invoice_id) return i;
+    }
+    return std::nullopt;
+  }
+
   //! Bytes held by the columns (not counting allocator overhead).
   size_t memory_bytes() const;
 };

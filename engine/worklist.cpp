@@ -37,13 +37,6 @@ double policy_units(int64_t minor, const Currency& currency, const Policy& polic
              : units * static_cast<double>(rate->second) / 1e6;
 }
 
-const CustomerTypeStrategy* strategy_of(const Policy& policy, const std::string& type) {
-  for (const auto& strategy : policy.customer_types) {
-    if (strategy.type == type) return &strategy;
-  }
-  return nullptr;
-}
-
 // One customer's position in the money: per currency, what is overdue and collectible.
 struct CustomerMoney {
   struct PerCurrency {
@@ -148,9 +141,8 @@ std::string next_action(const Snapshot& s, size_t c, const Policy& policy,
       return letter.lawyer_letter ? "lawyer_letter" : fmt::format("letter_{}", letter.level);
     }
   }
-  auto channels = policy.channels_by_class.find(abc_class);
-  if (channels == policy.channels_by_class.end() || channels->second.empty()) return "call";
-  return channels->second.front() == "phone" ? "call" : channels->second.front();
+  const std::string channel = followup_channel(policy, abc_class);
+  return channel == "phone" ? "call" : channel;
 }
 
 }  // namespace
@@ -272,7 +264,7 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
     auto strategy = policy.risk.quadrant_strategy.find(quadrant);
     item.strategy = strategy == policy.risk.quadrant_strategy.end() ? quadrant : strategy->second;
     item.variant = policy_variant(policy, item.customer_id);
-    const CustomerTypeStrategy* type_strategy = strategy_of(policy, type);
+    const CustomerTypeStrategy* type_strategy = customer_type_strategy(policy, type);
     const int32_t legal_days =
         type_strategy ? type_strategy->legal_review_min_days : policy.legal_review_min_days;
     item.legal_review_min_days = legal_days;

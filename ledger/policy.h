@@ -189,4 +189,26 @@ inline VariantRules variant_rules(const Policy& policy, std::string_view variant
   return rules;
 }
 
+//! The strategy for a customer type, or nullptr when the policy has none for it.
+inline const CustomerTypeStrategy* customer_type_strategy(const Policy& policy,
+                                                          std::string_view type) {
+  for (const auto& strategy : policy.customer_types) {
+    if (strategy.type == type) return &strategy;
+  }
+  return nullptr;
+}
+
+//! The channel of a follow-up contact for an ABC class: the class's first channel that is a
+//! contact (letters and litigation have their own schedule); "phone" when it has none.
+inline std::string followup_channel(const Policy& policy, const std::string& abc_class) {
+  auto channels = policy.channels_by_class.find(abc_class);
+  if (channels != policy.channels_by_class.end()) {
+    for (const auto& channel : channels->second) {
+      if (channel != "letter" && channel != "lawyer_letter" && channel != "litigation")
+        return channel;
+    }
+  }
+  return "phone";
+}
+
 }  // namespace huikuan

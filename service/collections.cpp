@@ -233,10 +233,7 @@ CollectionState load_collection_state(Store& store, const Snapshot& snapshot) {
     auto customer = snapshot.customer_index(d.customer_id);
     auto invoice = store.find_invoice(d.invoice_id);
     if (!customer || !invoice) return;
-    // Disputes are few: look for the invoice among its customer's invoices only.
-    for (uint32_t i = snapshot.invoice_begin(*customer); i < snapshot.invoice_end[*customer]; ++i) {
-      if (snapshot.invoice_id[i] == invoice->id) state.disputed[i] += d.amount;
-    }
+    if (auto i = snapshot.invoice_index(*customer, invoice->id)) state.disputed[*i] += d.amount;
   });
   return state;
 }

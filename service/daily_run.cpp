@@ -9,14 +9,6 @@
 namespace huikuan {
 namespace {
 
-// Position of the invoice with store id `key` among customer c's invoices.
-std::optional<uint32_t> invoice_position(const Snapshot& s, size_t c, int64_t key) {
-  for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
-    if (s.invoice_id[i] == key) return i;
-  }
-  return std::nullopt;
-}
-
 bool is_followup(ActionKind kind) {
   return kind == ActionKind::kCall || kind == ActionKind::kEmail || kind == ActionKind::kSms ||
          kind == ActionKind::kVisit;
@@ -34,7 +26,7 @@ RunHistory load_history(Store& store, const Snapshot& s, Date as_of) {
     if (!c) return;
     if (a.kind == ActionKind::kLetter || a.kind == ActionKind::kLawyerLetter) {
       for (int64_t key : a.invoice_keys) {
-        if (auto i = invoice_position(s, *c, key)) {
+        if (auto i = s.invoice_index(*c, key)) {
           int32_t& level = history.letter_level[*i];
           level = std::max(level, a.level);
         }
@@ -56,7 +48,7 @@ RunHistory load_history(Store& store, const Snapshot& s, Date as_of) {
       history.alerted.insert(static_cast<uint32_t>(*c));
     } else if (a.kind == ActionKind::kReminder) {
       for (int64_t key : a.invoice_keys) {
-        if (auto i = invoice_position(s, *c, key)) {
+        if (auto i = s.invoice_index(*c, key)) {
           history.reminded.insert({*i, s.invoice_due[*i] - a.planned_for.days()});
         }
       }
