@@ -14,7 +14,6 @@
 
 #include "app/cli_common.h"
 #include "core/money.h"
-#include "io/policy_toml.h"
 #include "io/table.h"
 #include "service/assignment.h"
 #include "service/snapshot_loader.h"
@@ -118,8 +117,7 @@ int AssignCommand::assign() {
   const Actor actor{actor_, local_now()};
   auto as_of = as_of_.empty() ? Result<Date>(actor.now.local_date()) : Date::parse(as_of_);
   if (!as_of) return print_error(Error{as_of.error().message, "--as-of", ""});
-  Result<Policy> policy =
-      policy_path_.empty() ? Result<Policy>(default_policy()) : load_policy(policy_path_);
+  Result<Policy> policy = policy_from_option(policy_path_);
   if (!policy) return print_error(policy.error());
   auto currency = Currency::find(policy->currency);
   if (!currency) return print_error(currency.error());

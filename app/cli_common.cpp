@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "io/policy_toml.h"
+
 namespace huikuan {
 
 int print_error(const Error& error) {
@@ -33,6 +35,10 @@ Result<Actor> make_actor(const std::string& name, const std::string& now) {
   auto parsed = Timestamp::parse(now);
   if (!parsed) return fail(parsed.error().message, "--now");
   return Actor{name, *parsed};
+}
+
+Result<Policy> policy_from_option(const std::string& path) {
+  return path.empty() ? Result<Policy>(default_policy()) : load_policy(path);
 }
 
 Result<std::unique_ptr<Store>> open_existing(const std::string& db) {

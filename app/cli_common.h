@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/timestamp.h"
+#include "ledger/policy.h"
 #include "service/collections.h"
 #include "store/store.h"
 
@@ -27,6 +28,10 @@ Timestamp local_now();
 
 //! The acting user and the time: `now` (ISO 8601) overrides the clock for back-dated entry.
 Result<Actor> make_actor(const std::string& name, const std::string& now);
+
+//! The policy file given with --policy, or the shipped default (config/policy.toml, compiled
+//! in) when `path` is empty.
+Result<Policy> policy_from_option(const std::string& path);
 
 //! Opens an existing database: commands other than import never create one, so a mistyped
 //! --db is an error rather than an empty ledger.

@@ -11,7 +11,6 @@
 
 #include "app/cli_common.h"
 #include "core/money.h"
-#include "io/policy_toml.h"
 #include "io/table.h"
 #include "service/snapshot_loader.h"
 
@@ -81,6 +80,25 @@ CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
   promise_list_ = promise->add_subcommand("list", "List promises to pay");
   listing(promise_list_);
 
+  auto* plan = app.add_subcommand("plan", "Agree, list and cancel payment plans (installments)");
+  plan->require_subcommand(1);
+  plan_add_ = plan->add_subcommand(
+      "add", "Agree a payment plan: its installments replace the invoices' due dates");
+  common(plan_add_);
+  plan_add_->add_option("--customer", plan_.customer_id, "Customer id")->required();
+  plan_add_->add_option("--invoice", plan_.invoice_ids, "Invoice the plan covers (repeatable)")
+      ->required();
+  plan_add_
+      ->add_option("--installment", installments_,
+                   "DATE=AMOUNT, e.g. 2026-07-31=5000.00 (repeatable, in date order)")
+      ->required();
+  plan_add_->add_option("--note", plan_.note, "Terms agreed");
+  plan_list_ = plan->add_subcommand("list", "List payment plans and their installments");
+  listing(plan_list_);
+  plan_cancel_ = plan->add_subcommand("cancel", "Cancel an open payment plan");
+  common(plan_cancel_);
+  plan_cancel_->add_option("--id", plan_id_, "Payment plan id")->required();
+
   auto* dispute = app.add_subcommand("dispute", "Open, resolve and list disputes");
   dispute->require_subcommand(1);
   dispute_add_ = dispute->add_subcommand("add", "Open a dispute on part of an invoice");
@@ -136,6 +154,9 @@ std::optional<int> CollectionCommands::run() {
   if (*contact_list_) return contact_list();
   if (*promise_add_) return promise_add();
   if (*promise_list_) return promise_list();
+  if (*plan_add_) return plan_add();
+  if (*plan_list_) return plan_list();
+  if (*plan_cancel_) return plan_cancel();
   if (*dispute_add_) return dispute_add();
   if (*dispute_resolve_) return dispute_resolve();
   if (*dispute_list_) return dispute_list();
@@ -201,6 +222,63 @@ int CollectionCommands::promise_list() {
   return print_tables({table}, format_);
 }
 
+int CollectionCommands::plan_add() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  for (const auto& installment : installments_) {
+    const size_t eq = installment.find('=');
+    if (eq == std::string::npos) {
+      return print_error(
+          Error{fmt::format("'{}' is not DATE=AMOUNT", installment), "--installment", ""});
+    }
+    plan_.installments.emplace_back(installment.substr(0, eq), installment.substr(eq + 1));
+  }
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto id = record_plan(**store, plan_, *actor);
+  if (!id) return print_error(id.error());
+  std::cout << fmt::format("payment plan {} agreed with {}: {} installments\n", *id,
+                           plan_.customer_id, plan_.installments.size());
+  return 0;
+}
+
+int CollectionCommands::plan_list() {
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  Table table{"",
+              {"id", "customer_id", "currency", "amount", "installments", "invoice_ids", "status",
+               "created_at", "recorded_by"},
+              {},
+              {}};
+  (*store)->read_plans([&](const PaymentPlan& p) {
+    if (!customer_filter_.empty() && p.customer_id != customer_filter_) return;
+    int64_t total = 0;
+    std::vector<std::string> installments;
+    for (const Installment& installment : p.installments) {
+      total += installment.amount;
+      installments.push_back(
+          fmt::format("{}={}", installment.due.to_string(),
+                      format_minor_units(installment.amount, p.currency.minor_digits)));
+    }
+    table.rows.push_back({std::to_string(p.id), p.customer_id, std::string(p.currency.code_view()),
+                          AmountCell{total, p.currency.minor_digits},
+                          fmt::format("{}", fmt::join(installments, " ")),
+                          fmt::format("{}", fmt::join(p.invoice_ids, " ")),
+                          plan_status_name(p.status), p.created_at, p.recorded_by});
+  });
+  return print_tables({table}, format_);
+}
+
+int CollectionCommands::plan_cancel() {
+  auto actor = make_actor(actor_, now_);
+  if (!actor) return print_error(actor.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  if (auto done = cancel_plan(**store, plan_id_, *actor); !done) return print_error(done.error());
+  std::cout << fmt::format("payment plan {} cancelled\n", plan_id_);
+  return 0;
+}
+
 int CollectionCommands::dispute_add() {
   auto actor = make_actor(actor_, now_);
   if (!actor) return print_error(actor.error());
@@ -254,8 +332,7 @@ int CollectionCommands::worklist() {
     return print_error(
         Error{fmt::format("'{}' is not one of table, json", format_), "--format", ""});
   }
-  Result<Policy> policy =
-      policy_path_.empty() ? Result<Policy>(default_policy()) : load_policy(policy_path_);
+  auto policy = this->policy();
   if (!policy) return print_error(policy.error());
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
@@ -313,7 +390,7 @@ int CollectionCommands::worklist() {
 }
 
 Result<Policy> CollectionCommands::policy() const {
-  return policy_path_.empty() ? Result<Policy>(default_policy()) : load_policy(policy_path_);
+  return policy_from_option(policy_path_);
 }
 
 int CollectionCommands::run_day() {

@@ -1,5 +1,6 @@
 #pragma once
-// The collector's commands: contact add|list, promise add|list, dispute add|resolve|list,
+// The collector's commands: contact add|list, promise add|list, plan add|list|cancel,
+// dispute add|resolve|list,
 // worklist, run, actions list|complete|skip.
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,9 @@ class CollectionCommands {
   int contact_list();
   int promise_add();
   int promise_list();
+  int plan_add();
+  int plan_list();
+  int plan_cancel();
   int dispute_add();
   int dispute_resolve();
   int dispute_list();
@@ -40,6 +44,9 @@ class CollectionCommands {
   ContactRequest contact_;
   PromiseRequest promise_;
   std::string promise_currency_;
+  PlanRequest plan_;
+  std::vector<std::string> installments_;  // DATE=AMOUNT
+  int64_t plan_id_ = 0;
   DisputeRequest dispute_;
   int64_t dispute_id_ = 0;
   std::string resolution_;
@@ -50,7 +57,7 @@ class CollectionCommands {
   std::string policy_path_;
   CLI::App *contact_add_, *contact_list_, *promise_add_, *promise_list_, *dispute_add_,
       *dispute_resolve_, *dispute_list_, *worklist_, *run_, *actions_list_, *actions_complete_,
-      *actions_skip_;
+      *actions_skip_, *plan_add_, *plan_list_, *plan_cancel_;
   int64_t action_id_ = 0;
   std::string outcome_;
 };

@@ -63,9 +63,8 @@ int32_t followup_interval(const VariantRules& rules, const CustomerTypeStrategy*
 
 class Planner {
  public:
-  Planner(const Snapshot& s, const CollectionState& state, const RunHistory& history,
-          const Policy& policy, Date as_of)
-      : s_(s), state_(state), history_(history), policy_(policy), day_(as_of), rules_(policy) {}
+  Planner(const Snapshot& s, const RunHistory& history, const Policy& policy, Date as_of)
+      : s_(s), history_(history), policy_(policy), day_(as_of), rules_(policy) {}
 
   Result<void> plan(const WorklistItem& item) {
     const uint32_t c = item.customer_index;
@@ -74,6 +73,7 @@ class Planner {
     if (!rules) return tl::unexpected(rules.error());
     contact_ = *rules;
     for (int64_t id : item.broken_promise_ids) plan_.broken_promises.push_back(id);
+    for (int64_t id : item.broken_plan_ids) plan_.broken_plans.push_back(id);
 
     if (s_.customer_flags[c] & Snapshot::kBlacklisted) {
       if (!history_.legal_review.contains(c)) {
@@ -86,6 +86,13 @@ class Planner {
       add(item, ActionKind::kInternalAlert, 0, "internal", item.overdue_invoices,
           fmt::format("promise broken ({} day grace passed): escalate", policy_.promise_grace_days),
           "promise_broken");
+    }
+    if (!item.broken_plan_ids.empty()) {
+      add(item, ActionKind::kInternalAlert, 0, "internal", item.overdue_invoices,
+          fmt::format("payment plan broken: an installment unpaid past the {} day grace, the "
+                      "invoices' own due dates apply again",
+                      policy_.promise_grace_days),
+          "plan_broken");
     }
     if (s_.customer_flags[c] & Snapshot::kDoNotContact) {
       if (!history_.alerted.contains(c)) {
@@ -113,9 +120,10 @@ class Planner {
   void plan_reminders(const WorklistItem& item) {
     const PreDuePolicy& pre = policy_.pre_due;
     const BusinessCalendar* calendar = contact_->calendar();
-    std::vector<uint32_t> gentle, strong;
-    for (uint32_t i : item.upcoming_invoices) {
-      const Date due(s_.invoice_due[i]);
+    std::vector<DueItem> gentle, strong;
+    for (const DueItem& upcoming : item.upcoming_invoices) {
+      const uint32_t i = upcoming.invoice;
+      const Date due(upcoming.due);
       const int32_t days_before = due - day_;
       const bool long_holiday = calendar->days_off_run(due) >= pre.long_holiday_min_days ||
                                 calendar->days_off_run(due - 1) >= pre.long_holiday_min_days;
@@ -124,9 +132,9 @@ class Planner {
           calendar->add_working_days(due, -pre.long_holiday_working_days_ahead) == day_;
       if ((days_before == pre.gentle_days_before || holiday_ahead) &&
           !history_.reminded.contains({i, days_before})) {
-        gentle.push_back(i);
+        gentle.push_back(upcoming);
       } else if (days_before == 0 && pre.on_due_date && !history_.reminded.contains({i, 0})) {
-        strong.push_back(i);
+        strong.push_back(upcoming);
       }
     }
     if (!gentle.empty())
@@ -138,15 +146,14 @@ class Planner {
 
   void plan_letter(const WorklistItem& item, const VariantRules& variant) {
     const LetterRule* best = nullptr;
-    std::vector<uint32_t> invoices;
+    std::vector<DueItem> invoices;
     for (const LetterRule& letter : variant.letters) {
-      std::vector<uint32_t> due_now;
-      for (uint32_t i : item.overdue_invoices) {
-        const int32_t days = day_.days() - s_.invoice_due[i];
-        auto sent = history_.letter_level.find(i);
-        if (letter.days.contains(days) &&
+      std::vector<DueItem> due_now;
+      for (const DueItem& overdue : item.overdue_invoices) {
+        auto sent = history_.letter_level.find(overdue.invoice);
+        if (letter.days.contains(day_.days() - overdue.due) &&
             (sent == history_.letter_level.end() || sent->second < letter.level)) {
-          due_now.push_back(i);
+          due_now.push_back(overdue);
         }
       }
       if (!due_now.empty() && (!best || letter.level > best->level)) {
@@ -182,9 +189,10 @@ class Planner {
   }
 
   void add(const WorklistItem& item, ActionKind kind, int32_t level, const std::string& channel,
-           const std::vector<uint32_t>& invoices, std::string rule, std::string template_name) {
+           const std::vector<DueItem>& invoices, std::string rule, std::string template_name) {
     Action action;
     action.customer_id = item.customer_id;
+    action.customer_key = s_.customer_id[item.customer_index];
     action.kind = kind;
     action.level = level;
     action.channel = channel;
@@ -198,12 +206,13 @@ class Planner {
       action.scheduled_at = contact_->first_slot(day_, kMailMinute).to_string();
     }
     action.currency = item.currency;
-    for (uint32_t i : invoices) {
-      action.invoice_keys.push_back(s_.invoice_id[i]);
-      const int64_t open = s_.invoice_amount[i] - s_.allocated_by(i, day_.days());
-      auto disputed = state_.disputed.find(i);
-      action.amount +=
-          open - (disputed == state_.disputed.end() ? 0 : std::min(open, disputed->second));
+    for (const DueItem& invoice : invoices) {
+      // An invoice can appear twice under a plan: overdue and next installment parts.
+      if (std::find(action.invoice_keys.begin(), action.invoice_keys.end(),
+                    s_.invoice_id[invoice.invoice]) == action.invoice_keys.end()) {
+        action.invoice_keys.push_back(s_.invoice_id[invoice.invoice]);
+      }
+      action.amount += invoice.amount;
     }
     action.template_name = std::move(template_name);
     action.assigned_to = kind == ActionKind::kLegalReview ? "legal" : item.collector;
@@ -212,7 +221,6 @@ class Planner {
   }
 
   const Snapshot& s_;
-  const CollectionState& state_;
   const RunHistory& history_;
   const Policy& policy_;
   Date day_;
@@ -223,14 +231,36 @@ class Planner {
 
 }  // namespace
 
+int32_t history_window_days(const Policy& policy) {
+  int32_t interval = 7;  // followup_interval's fallback
+  auto longest = [&](std::span<const FollowupRule> rules) {
+    for (const FollowupRule& rule : rules) interval = std::max(interval, rule.interval_days);
+  };
+  longest(policy.followup);
+  for (const auto& variant : policy.variants) longest(variant.followup);
+  int32_t percent = 100;
+  for (const auto& type : policy.customer_types) {
+    percent = std::max(percent, type.followup_interval_percent);
+  }
+  return std::max(7, interval * percent / 100) + 1;
+}
+
 Result<RunPlan> plan_day(const Snapshot& snapshot, const CollectionState& state,
                          const std::vector<WorklistItem>& items, const RunHistory& history,
                          const Policy& policy, Date as_of) {
-  Planner planner(snapshot, state, history, policy, as_of);
-  for (const WorklistItem& item : items) {
-    if (auto planned = planner.plan(item); !planned) return tl::unexpected(planned.error());
+  Planner planner(snapshot, history, policy, as_of);
+  // In customer order: the actions are written in the order of the store's customer index.
+  std::vector<uint32_t> order(items.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return items[a].customer_index < items[b].customer_index;
+  });
+  for (uint32_t k : order) {
+    if (auto planned = planner.plan(items[k]); !planned) return tl::unexpected(planned.error());
   }
-  return planner.take();
+  RunPlan plan = planner.take();
+  plan.paid_plans = paid_plans(snapshot, state, as_of);
+  return plan;
 }
 
 }  // namespace huikuan

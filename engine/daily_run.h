@@ -3,9 +3,10 @@
 // before due, the next dunning letter, follow-up contacts, legal review, internal alerts —
 // within the policy and the customer's compliance profile. Pure: history and state come in.
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
 #include <cstdint>
-#include <map>
-#include <set>
 #include <vector>
 
 #include "core/date.h"
@@ -19,18 +20,26 @@ namespace huikuan {
 
 //! What earlier runs and recorded contacts left behind, by snapshot position.
 struct RunHistory {
-  std::map<uint32_t, int32_t> letter_level;       //!< invoice -> highest letter level sent
-  std::map<uint32_t, int32_t> last_followup_day;  //!< customer -> day of the last follow-up
-  std::map<uint32_t, std::vector<int64_t>> call_attempts;  //!< customer -> call instants (UTC s)
-  std::set<uint32_t> legal_review;                  //!< customers already sent to legal review
-  std::set<uint32_t> alerted;                       //!< customers already raised to their collector
-  std::set<std::pair<uint32_t, int32_t>> reminded;  //!< (invoice, days before due) already sent
+  // Hash tables: a run at 1M customers reads millions of earlier actions into these.
+  absl::flat_hash_map<uint32_t, int32_t> letter_level;  //!< invoice -> highest letter level sent
+  absl::flat_hash_map<uint32_t, int32_t> last_followup_day;  //!< customer -> last follow-up day
+  absl::flat_hash_map<uint32_t, std::vector<int64_t>> call_attempts;  //!< customer -> UTC s
+  absl::flat_hash_set<uint32_t> legal_review;  //!< customers already sent to legal review
+  absl::flat_hash_set<uint32_t> alerted;       //!< customers already raised to their collector
+  absl::flat_hash_set<std::pair<uint32_t, int32_t>> reminded;  //!< (invoice, days before due)
 };
 
 struct RunPlan {
   std::vector<Action> actions;           //!< invoice_keys hold store invoice ids
   std::vector<int64_t> broken_promises;  //!< promise ids to mark broken
+  std::vector<int64_t> broken_plans;     //!< payment plan ids to mark broken
+  std::vector<int64_t> paid_plans;       //!< payment plan ids to mark completed
 };
+
+//! How many days back, besides letters, legal reviews and alerts (remembered for good), a run
+//! must look: the longest follow-up interval any customer type can get, and the 7 days of the
+//! rolling call cap.
+int32_t history_window_days(const Policy& policy);
 
 //! Plans `as_of`'s actions for `items` (the full worklist of that day).
 Result<RunPlan> plan_day(const Snapshot& snapshot, const CollectionState& state,

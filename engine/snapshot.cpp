@@ -115,11 +115,13 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::build() {
   IdIndex customer_index(max_id(customers_, [](const Customer& c) { return c.id; }),
                          customer_count);
   s.customer_key.reserve(customer_count);
+  s.customer_id.reserve(customer_count);
   s.customer_name.reserve(customer_count);
   for (size_t c = 0; c < customer_count; ++c) {
     Customer& customer = customers_[c];
     customer_index.set(customer.id, static_cast<uint32_t>(c));
     s.customer_key.push_back(std::move(customer.external_id));
+    s.customer_id.push_back(customer.id);
     s.customer_name.push_back(std::move(customer.name));
     s.customer_collector.push_back(s.collectors.code_of(customer.collector));
     s.customer_region.push_back(s.regions.code_of(customer.region));

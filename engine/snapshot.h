@@ -36,6 +36,7 @@ class Snapshot {
   // Customers, sorted by external id. Customer c's invoices are
   // [invoice_begin(c), invoice_end[c]) and its credits [credit_begin(c), credit_end[c]).
   std::vector<std::string> customer_key;
+  std::vector<int64_t> customer_id;  //!< the store's id, to write actions without a lookup
   std::vector<std::string> customer_name;
   std::vector<uint32_t> customer_collector;  //!< codes into `collectors`
   std::vector<uint32_t> customer_region;

@@ -21,11 +21,11 @@ bool contains(const std::vector<std::string>& values, const std::string& value) 
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-double likelihood(const PriorityModel& model, int32_t days) {
-  for (const auto& [upper, p] : model.recovery_likelihood) {
-    if (days <= upper) return p;
+double likelihood(const PriorityPolicy& priority, int32_t days) {
+  for (const RecoveryBand& band : priority.recovery) {
+    if (band.days.contains(days)) return band.likelihood;
   }
-  return model.recovery_likelihood.empty() ? 0.0 : model.recovery_likelihood.back().second;
+  return 0.0;
 }
 
 // An amount in units of the policy currency, for ranking across currencies.
@@ -45,11 +45,12 @@ struct CustomerMoney {
     int64_t promised = 0;
     int32_t max_days = 0;                  // of the oldest collectible overdue item
     int32_t nearest_due_days = INT32_MIN;  // largest non-positive days overdue (due soonest)
-    std::vector<uint32_t> overdue_items;   // collectible overdue invoices, oldest first
-    std::vector<uint32_t> upcoming_items;  // open invoices not yet overdue
+    std::vector<DueItem> overdue_items;    // collectible overdue invoices, oldest first
+    std::vector<DueItem> upcoming_items;   // open invoices not yet overdue
   };
   std::map<uint8_t, PerCurrency> by_currency;
   std::vector<int64_t> broken_promises;
+  std::vector<int64_t> broken_plans;
   bool broken_promise = false;
   bool promise_due_today = false;
 };
@@ -71,8 +72,39 @@ std::optional<uint8_t> currency_code(const Snapshot& s, const Currency& currency
   return std::nullopt;
 }
 
+// How an open payment plan stands on `day`. Payments count against installments in order, so
+// the unpaid installments are the last ones; each becomes a due item of its own.
+struct PlanPosition {
+  int64_t remaining = 0;                            // open amount of the covered invoices
+  std::vector<std::pair<int32_t, int64_t>> unpaid;  // (due day, unpaid part), by due day
+  int64_t overdue = 0;                              // unpaid and due before `day`
+  std::optional<int32_t> oldest_unpaid_due;
+};
+
+PlanPosition plan_position(const Snapshot& s, const CollectionState::OpenPlan& plan, int32_t day) {
+  PlanPosition position;
+  int64_t total = 0;
+  for (const auto& [due, amount] : plan.installments) total += amount;
+  for (uint32_t i : plan.invoices)
+    position.remaining += s.invoice_amount[i] - s.allocated_by(i, day);
+  const int64_t paid = std::max<int64_t>(0, total - position.remaining);
+  int64_t cumulative = 0;
+  for (const auto& [due, amount] : plan.installments) {
+    cumulative += amount;
+    if (cumulative <= paid) continue;
+    const int64_t unpaid = std::min(amount, cumulative - paid);
+    position.unpaid.emplace_back(due, unpaid);
+    if (due < day) {
+      position.overdue += unpaid;
+      if (!position.oldest_unpaid_due) position.oldest_unpaid_due = due;
+    }
+  }
+  return position;
+}
+
 CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state,
                        const std::vector<const CollectionState::OpenPromise*>& promises,
+                       const std::vector<const CollectionState::OpenPlan*>& plans,
                        const Policy& policy, int32_t day) {
   CustomerMoney money;
   // Active promises suspend dunning for their amount, oldest items first.
@@ -94,28 +126,56 @@ CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state
       }
     }
   }
-  // Oldest first, so a promise covers the oldest items.
-  std::vector<uint32_t> items;
-  for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
-    if (s.invoice_date[i] <= day) items.push_back(i);
-  }
-  std::sort(items.begin(), items.end(),
-            [&](uint32_t a, uint32_t b) { return s.invoice_due[a] < s.invoice_due[b]; });
-  for (uint32_t i : items) {
-    const int64_t open = s.invoice_amount[i] - s.allocated_by(i, day);
-    if (open <= 0) continue;
-    auto& money_in = money.by_currency[s.invoice_currency[i]];
-    const int32_t days = day - s.invoice_due[i];
-    if (days <= 0) {
-      money_in.nearest_due_days = std::max(money_in.nearest_due_days, days);
-      money_in.upcoming_items.push_back(i);
+  // Every open item with the due date that applies to it, oldest first.
+  std::vector<DueItem> items;
+  std::vector<uint32_t> planned;  // invoices whose due dates a standing plan replaces
+  for (const auto* plan : plans) {
+    const PlanPosition position = plan_position(s, *plan, day);
+    if (position.remaining <= 0) continue;  // paid: the run closes it
+    if (position.overdue > 0 && day - *position.oldest_unpaid_due > policy.promise_grace_days) {
+      // Broken: the installments no longer stand and the invoices are due as they were.
+      money.broken_promise = true;
+      money.broken_plans.push_back(plan->id);
       continue;
     }
-    auto disputed_it = state.disputed.find(i);
+    // Each unpaid installment is due on the oldest covered invoices first.
+    auto installment = position.unpaid.begin();
+    int64_t installment_left = installment == position.unpaid.end() ? 0 : installment->second;
+    for (uint32_t i : plan->invoices) {
+      int64_t open = s.invoice_amount[i] - s.allocated_by(i, day);
+      if (open > 0) planned.push_back(i);
+      while (open > 0 && installment != position.unpaid.end()) {
+        const int64_t part = std::min(open, installment_left);
+        items.push_back({i, installment->first, part});
+        open -= part;
+        installment_left -= part;
+        if (installment_left == 0 && ++installment != position.unpaid.end()) {
+          installment_left = installment->second;
+        }
+      }
+    }
+  }
+  std::sort(planned.begin(), planned.end());
+  for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
+    if (s.invoice_date[i] > day || std::binary_search(planned.begin(), planned.end(), i)) continue;
+    const int64_t open = s.invoice_amount[i] - s.allocated_by(i, day);
+    if (open > 0) items.push_back({i, s.invoice_due[i], open});
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const DueItem& a, const DueItem& b) { return a.due < b.due; });
+  for (DueItem item : items) {
+    auto& money_in = money.by_currency[s.invoice_currency[item.invoice]];
+    const int32_t days = day - item.due;
+    if (days <= 0) {
+      money_in.nearest_due_days = std::max(money_in.nearest_due_days, days);
+      money_in.upcoming_items.push_back(item);
+      continue;
+    }
+    auto disputed_it = state.disputed.find(item.invoice);
     const int64_t disputed =
-        disputed_it == state.disputed.end() ? 0 : std::min(open, disputed_it->second);
-    int64_t collectible = open - disputed;
-    int64_t& left = suspended[s.invoice_currency[i]];
+        disputed_it == state.disputed.end() ? 0 : std::min(item.amount, disputed_it->second);
+    int64_t collectible = item.amount - disputed;
+    int64_t& left = suspended[s.invoice_currency[item.invoice]];
     const int64_t covered = std::min(collectible, left);
     left -= covered;
     collectible -= covered;
@@ -124,7 +184,7 @@ CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state
     if (collectible <= 0) continue;
     money_in.collectible_overdue += collectible;
     money_in.max_days = std::max(money_in.max_days, days);
-    money_in.overdue_items.push_back(i);
+    money_in.overdue_items.push_back({item.invoice, item.due, collectible});
   }
   return money;
 }
@@ -147,11 +207,24 @@ std::string next_action(const Snapshot& s, size_t c, const Policy& policy,
 
 }  // namespace
 
+std::vector<int64_t> paid_plans(const Snapshot& s, const CollectionState& state, Date as_of) {
+  std::vector<int64_t> ids;
+  for (const auto& plan : state.plans) {
+    if (plan_position(s, plan, as_of.days()).remaining <= 0) ids.push_back(plan.id);
+  }
+  return ids;
+}
+
 Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const CollectionState& state,
                                                  const Policy& policy, Date as_of,
                                                  const std::optional<std::string>& collector,
-                                                 const PriorityModel& model) {
+                                                 bool explain) {
   const int32_t day = as_of.days();
+  auto policy_currency = Currency::find(policy.currency);
+  if (!policy_currency) return tl::unexpected(policy_currency.error());
+  const int digits = policy_currency->minor_digits;
+  const double contact_cost =
+      static_cast<double>(policy.priority.contact_cost) / std::pow(10.0, digits);
   std::optional<uint32_t> collector_code;
   if (collector) {
     collector_code = s.collectors.find(*collector);
@@ -160,6 +233,10 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
   std::vector<std::vector<const CollectionState::OpenPromise*>> promises(s.customer_count());
   for (const auto& promise : state.promises) {
     if (promise.customer < promises.size()) promises[promise.customer].push_back(&promise);
+  }
+  std::vector<std::vector<const CollectionState::OpenPlan*>> plans(s.customer_count());
+  for (const auto& plan : state.plans) {
+    if (plan.customer < plans.size()) plans[plan.customer].push_back(&plan);
   }
 
   struct Candidate {
@@ -170,7 +247,7 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
   std::vector<Candidate> candidates;
   for (size_t c = 0; c < s.customer_count(); ++c) {
     if (collector_code && s.customer_collector[c] != *collector_code) continue;
-    CustomerMoney money = money_of(s, c, state, promises[c], policy, day);
+    CustomerMoney money = money_of(s, c, state, promises[c], plans[c], policy, day);
     // The customer's main currency: the most collectible overdue, else the nearest due item.
     std::optional<uint8_t> main;
     for (const auto& [code, m] : money.by_currency) {
@@ -246,6 +323,7 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
     item.overdue_invoices = m.overdue_items;
     item.upcoming_invoices = m.upcoming_items;
     item.broken_promise_ids = candidate.money.broken_promises;
+    item.broken_plan_ids = candidate.money.broken_plans;
     if (const Band* g = overdue ? band_of(policy.overdue_grades, m.max_days) : nullptr) {
       item.overdue_grade = g->name;
     }
@@ -272,13 +350,17 @@ Result<std::vector<WorklistItem>> build_worklist(const Snapshot& s, const Collec
                                    item.abc_class, m.max_days, legal_days, overdue);
 
     const double amount = policy_units(m.collectible_overdue, currency, policy);
-    const double p = overdue ? likelihood(model, m.max_days) : 0.0;
-    item.priority = std::round((amount * p - (overdue ? model.contact_cost : 0.0)) * 100.0) / 100.0;
+    const double p = overdue ? likelihood(policy.priority, m.max_days) : 0.0;
+    item.priority = std::round((amount * p - (overdue ? contact_cost : 0.0)) * 100.0) / 100.0;
+    if (!explain) {
+      items.push_back(std::move(item));
+      continue;
+    }
     item.factors = {
         {"amount_at_risk", format_minor_units(m.collectible_overdue, currency.minor_digits)},
         {"amount_in_policy_currency", fmt::format("{:.2f}", amount)},
         {"recovery_likelihood", fmt::format("{:.2f}", p)},
-        {"contact_cost", fmt::format("{:.2f}", overdue ? model.contact_cost : 0.0)},
+        {"contact_cost", format_minor_units(overdue ? policy.priority.contact_cost : 0, digits)},
         {"days_overdue", std::to_string(m.max_days)},
         {"disputed_excluded", format_minor_units(m.disputed, currency.minor_digits)},
         {"promised_excluded", format_minor_units(m.promised, currency.minor_digits)},

@@ -27,17 +27,24 @@ struct CollectionState {
     Date created_date;
   };
   std::vector<OpenPromise> promises;
+  //! An open payment plan: its installments replace the covered invoices' due dates.
+  struct OpenPlan {
+    int64_t id = 0;
+    uint32_t customer = 0;                                  //!< snapshot customer position
+    std::vector<uint32_t> invoices;                         //!< snapshot invoice positions
+    std::vector<std::pair<int32_t, int64_t>> installments;  //!< (due day, amount), by due day
+  };
+  std::vector<OpenPlan> plans;
   //! Snapshot invoice position -> amount under open dispute.
   std::map<uint32_t, int64_t> disputed;
 };
 
-//! How the value of working a case today is estimated (see docs/design.md, "Worklist").
-struct PriorityModel {
-  //! Likelihood that contact recovers the money, by days overdue of the oldest item: the first
-  //! band whose upper bound is >= the days applies.
-  std::vector<std::pair<int32_t, double>> recovery_likelihood{
-      {30, 0.90}, {60, 0.70}, {90, 0.50}, {180, 0.30}, {365, 0.15}, {INT32_MAX, 0.05}};
-  double contact_cost = 50.0;  //!< cost of one collection contact, in the policy currency
+//! An open invoice on a case, with the due date that applies to it (its own, or a payment plan
+//! installment's) and the amount of it that is collectible on that date.
+struct DueItem {
+  uint32_t invoice = 0;  //!< snapshot invoice position
+  int32_t due = 0;       //!< day number
+  int64_t amount = 0;    //!< minor units
 };
 
 struct WorklistItem {
@@ -61,17 +68,23 @@ struct WorklistItem {
 
   // For the daily run: where the case sits in the snapshot.
   uint32_t customer_index = 0;
-  std::vector<uint32_t> overdue_invoices;   //!< collectible overdue invoice positions, oldest first
-  std::vector<uint32_t> upcoming_invoices;  //!< open invoices not yet due
+  std::vector<DueItem> overdue_invoices;   //!< collectible overdue invoices, oldest first
+  std::vector<DueItem> upcoming_invoices;  //!< open invoices (or installments) not yet due
   std::vector<int64_t> broken_promise_ids;
-  int32_t legal_review_min_days = 0;  //!< after the customer type's adjustment
+  std::vector<int64_t> broken_plan_ids;  //!< an installment is unpaid past the grace
+  int32_t legal_review_min_days = 0;     //!< after the customer type's adjustment
 };
 
-//! Builds the worklist as of `as_of`, optionally for one collector, best first.
+//! The open payment plans whose invoices are all paid as of `as_of`.
+std::vector<int64_t> paid_plans(const Snapshot& snapshot, const CollectionState& state, Date as_of);
+
+//! Builds the worklist as of `as_of`, optionally for one collector, best first; fails if the
+//! policy's currency is unknown. `explain`: fill each item's factors (the daily run and
+//! assignment need the ranking, not its explanation).
 Result<std::vector<WorklistItem>> build_worklist(const Snapshot& snapshot,
                                                  const CollectionState& state, const Policy& policy,
                                                  Date as_of,
                                                  const std::optional<std::string>& collector = {},
-                                                 const PriorityModel& model = {});
+                                                 bool explain = true);
 
 }  // namespace huikuan

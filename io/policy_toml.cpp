@@ -292,10 +292,13 @@ std::optional<DayRange> read_days(Section& s, int64_t min_from) {
   return DayRange{static_cast<int32_t>(from), end};
 }
 
+enum class Zero { kRejected, kAllowed };
+
 // An amount in the policy currency: a quoted decimal ("100000.00") or a whole number; never a
 // float, which could not hold the cents exactly. Skipped when the currency itself is invalid.
 std::optional<int64_t> read_amount(Section& s, std::string_view key, Need need,
-                                   const std::optional<Currency>& currency) {
+                                   const std::optional<Currency>& currency,
+                                   Zero zero = Zero::kRejected) {
   const toml::node* found = s.node(key, need);
   if (found == nullptr || !currency) return std::nullopt;
   std::string text;
@@ -310,8 +313,9 @@ std::optional<int64_t> read_amount(Section& s, std::string_view key, Need need,
     s.error(*found, key, minor.error().message);
     return std::nullopt;
   }
-  if (*minor <= 0) {
-    s.error(*found, key, "must be more than zero");
+  if (*minor < 0 || (*minor == 0 && zero == Zero::kRejected)) {
+    s.error(*found, key,
+            zero == Zero::kAllowed ? "must not be negative" : "must be more than zero");
     return std::nullopt;
   }
   return *minor;
@@ -723,6 +727,51 @@ void read_workload(Section& s, WorkloadPolicy& out, const std::optional<Currency
   if (amount) out.max_amount = *amount;
 }
 
+// A probability such as 0.90: a ratio, not money, so floating point is the right type.
+void read_likelihood(Section& s, double& out) {
+  const auto* value =
+      s.typed<double>("likelihood", "a decimal number such as 0.90", Need::kRequired);
+  if (value == nullptr) return;
+  if (!(value->get() >= 0.0 && value->get() <= 1.0)) {  // also rejects nan
+    s.error(*value, "likelihood", fmt::format("must be between 0 and 1, not {}", value->get()));
+    return;
+  }
+  out = value->get();
+}
+
+// Bands are listed as they apply, youngest first, so the file reads like the ladder it is.
+void check_listed_ascending(Diagnostics& diag, const std::vector<LocatedRange>& in_file_order) {
+  for (size_t i = 1; i < in_file_order.size(); ++i) {
+    const LocatedRange& before = in_file_order[i - 1];
+    const LocatedRange& after = in_file_order[i];
+    if (after.days.from > before.days.from) continue;
+    diag.add(after.at, after.path + ".days",
+             fmt::format("{} {} must come after {} {} at line {}; list the bands in ascending "
+                         "order of days",
+                         after.path, range_text(after.days), before.path, range_text(before.days),
+                         line_of(before.at)));
+  }
+}
+
+void read_priority(Section& s, PriorityPolicy& out, const std::optional<Currency>& currency) {
+  const auto cost = read_amount(s, "contact_cost", Need::kRequired, currency, Zero::kAllowed);
+  if (cost) out.contact_cost = *cost;
+  out.recovery.clear();
+  std::vector<LocatedRange> ranges;
+  each_table(s, "recovery", Need::kRequired, [&](Section& entry) {
+    RecoveryBand band;
+    read_likelihood(entry, band.likelihood);
+    const auto days = read_days(entry, 1);
+    if (!days) return;
+    band.days = *days;
+    out.recovery.push_back(band);
+    ranges.push_back(located(entry, "", *days));
+  });
+  check_listed_ascending(s.diag(), ranges);
+  check_ranges(s.diag(), std::move(ranges), s.field("recovery"), Coverage::kEveryOverdueDay);
+  sort_by_days(out.recovery);
+}
+
 std::vector<PolicyVariant> read_variants(Section& root) {
   std::vector<PolicyVariant> variants;
   UniqueNames names(root.diag(), "variant");
@@ -788,6 +837,7 @@ Policy read_policy(Section& root) {
   policy.compliance = read_compliance(root);
   policy.authority = read_authority(root, currency);
   in_table(root, "workload", [&](Section& s) { read_workload(s, policy.workload, currency); });
+  in_table(root, "priority", [&](Section& s) { read_priority(s, policy.priority, currency); });
   policy.variants = read_variants(root);
   read_exchange_rates(root, policy.exchange_rate_micros);
   return policy;

@@ -66,7 +66,8 @@ inline const char* action_status_name(ActionStatus status) {
 //! One planned piece of collection work, with the rule that produced it (explainable).
 struct Action {
   int64_t id = 0;
-  std::string customer_id;  //!< external id
+  std::string customer_id;   //!< external id
+  int64_t customer_key = 0;  //!< store id, when known
   ActionKind kind = ActionKind::kReminder;
   int32_t level = 0;                     //!< letter level, 0 otherwise
   std::string channel;                   //!< phone, email, sms, letter, visit, internal
@@ -132,6 +133,42 @@ struct Promise {
   Date promised_date;
   std::vector<std::string> invoice_ids;  //!< empty: the customer's oldest items
   PromiseStatus status = PromiseStatus::kOpen;
+  std::string created_at;
+  std::string recorded_by;
+};
+
+enum class PlanStatus : uint8_t { kOpen, kCompleted, kBroken, kCancelled };
+
+inline const char* plan_status_name(PlanStatus status) {
+  switch (status) {
+    case PlanStatus::kOpen:
+      return "open";
+    case PlanStatus::kCompleted:
+      return "completed";
+    case PlanStatus::kBroken:
+      return "broken";
+    case PlanStatus::kCancelled:
+      return "cancelled";
+  }
+  return "open";
+}
+
+//! One installment of a payment plan.
+struct Installment {
+  Date due;
+  int64_t amount = 0;  //!< minor units of the plan's currency
+};
+
+//! A payment plan (分期): the customer pays the named invoices' open amount in installments,
+//! whose dates replace the invoices' own due dates while the plan is open.
+struct PaymentPlan {
+  int64_t id = 0;
+  std::string customer_id;
+  Currency currency;
+  std::vector<std::string> invoice_ids;   //!< external ids of the invoices it covers
+  std::vector<Installment> installments;  //!< by due date; they sum to the covered open amount
+  PlanStatus status = PlanStatus::kOpen;
+  std::string note;
   std::string created_at;
   std::string recorded_by;
 };

@@ -115,6 +115,20 @@ struct WorkloadPolicy {
   int64_t max_amount = 5'000'000'000;  //!< minor units of Policy::currency (50M CNY)
 };
 
+//! Likelihood that working a case recovers the money when its oldest collectible item is
+//! within `days` overdue.
+struct RecoveryBand {
+  DayRange days;
+  double likelihood = 0;  //!< 0–1
+};
+
+//! How the worklist values working a case today: amount at risk in the policy currency ×
+//! recovery likelihood − the cost of one contact.
+struct PriorityPolicy {
+  std::vector<RecoveryBand> recovery;  //!< ascending, covering every day from 1 overdue upward
+  int64_t contact_cost = 5'000;        //!< minor units of Policy::currency (50 CNY)
+};
+
 //! A challenger variant: `percent` of customers (by a stable hash of their id) get these
 //! follow-up and letter rules instead of the champion's; an empty list keeps the champion's.
 struct PolicyVariant {
@@ -145,6 +159,7 @@ struct Policy {
   std::vector<ComplianceProfile> compliance;
   std::vector<AuthorityLevel> authority;  //!< ascending authority
   WorkloadPolicy workload;
+  PriorityPolicy priority;
   std::vector<PolicyVariant> variants;
   //! Value of one unit of a currency in the policy currency, in millionths ("JPY" -> 48000 for
   //! 0.048 CNY): used to rank cases across currencies, never to convert ledger amounts.

@@ -242,7 +242,7 @@ Result<AssignOutcome> assign_collectors(Store& store, const AssignRequest& reque
   auto snapshot = load_snapshot(store, request.snapshot_cache);
   if (!snapshot) return tl::unexpected(snapshot.error());
   const CollectionState state = load_collection_state(store, **snapshot);
-  auto items = build_worklist(**snapshot, state, policy, request.as_of);
+  auto items = build_worklist(**snapshot, state, policy, request.as_of, std::nullopt, false);
   if (!items) return tl::unexpected(items.error());
   auto book = cases_from_worklist(*items, **snapshot, policy);
   if (!book) return tl::unexpected(book.error());

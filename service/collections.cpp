@@ -209,6 +209,119 @@ Result<void> resolve_dispute(Store& store, int64_t dispute_id, const std::string
       .map([](bool) {});
 }
 
+Result<int64_t> record_plan(Store& store, const PlanRequest& request, const Actor& actor) {
+  if (request.invoice_ids.empty()) return fail("name the invoices the plan covers", "--invoice");
+  if (request.installments.empty()) return fail("a plan needs installments", "--installment");
+  const Date today = actor.now.local_date();
+  return in_transaction<int64_t>(store, [&]() -> Result<int64_t> {
+    auto customer = existing_customer(store, request.customer_id);
+    if (!customer) return tl::unexpected(customer.error());
+    // Invoices: the customer's, open, one currency, not already under an open plan.
+    std::optional<Currency> currency;
+    int64_t open = 0;
+    std::vector<std::string> seen;
+    std::vector<std::string> planned;
+    store.read_plans([&](const PaymentPlan& p) {
+      if (p.status == PlanStatus::kOpen && p.customer_id == request.customer_id) {
+        planned.insert(planned.end(), p.invoice_ids.begin(), p.invoice_ids.end());
+      }
+    });
+    for (const auto& invoice_id : request.invoice_ids) {
+      auto invoice = store.find_invoice(invoice_id);
+      if (!invoice || invoice->doc_type != DocType::kInvoice ||
+          invoice->customer_id != customer->id) {
+        return fail(
+            fmt::format("'{}' is not an invoice of customer '{}'", invoice_id, request.customer_id),
+            "--invoice");
+      }
+      if (one_of(invoice_id, seen))
+        return fail(fmt::format("'{}' is named twice", invoice_id), "--invoice");
+      seen.push_back(invoice_id);
+      if (one_of(invoice_id, planned)) {
+        return fail(fmt::format("invoice '{}' is already under an open payment plan", invoice_id),
+                    "--invoice");
+      }
+      if (currency && !(*currency == invoice->currency)) {
+        return fail(fmt::format("invoice '{}' is in {}, the others in {}: one plan, one currency",
+                                invoice_id, invoice->currency.code_view(), currency->code_view()),
+                    "--invoice");
+      }
+      currency = invoice->currency;
+      const int64_t invoice_open = store.invoice_open(invoice->id, today);
+      if (invoice_open <= 0) {
+        return fail(fmt::format("invoice '{}' has nothing open", invoice_id), "--invoice");
+      }
+      open += invoice_open;
+    }
+    // Installments: dated today or later, in order, positive, summing to the open amount.
+    PaymentPlan plan;
+    int64_t total = 0;
+    for (const auto& [date_text, amount_text] : request.installments) {
+      const std::string what = date_text + "=" + amount_text;
+      auto date = Date::parse(date_text);
+      if (!date) return fail(fmt::format("'{}': {}", what, date.error().message), "--installment");
+      if (*date < today) {
+        return fail(fmt::format("'{}': {} is in the past (today is {})", what, date_text,
+                                today.to_string()),
+                    "--installment");
+      }
+      if (!plan.installments.empty() && !(plan.installments.back().due < *date)) {
+        return fail(fmt::format("'{}': installments must be in date order, one per date", what),
+                    "--installment");
+      }
+      auto amount = Money::parse(amount_text, *currency);
+      if (!amount)
+        return fail(fmt::format("'{}': {}", what, amount.error().message), "--installment");
+      if (amount->minor() <= 0)
+        return fail(fmt::format("'{}': amount is not positive", what), "--installment");
+      total += amount->minor();
+      plan.installments.push_back({*date, amount->minor()});
+    }
+    if (total != open) {
+      return fail(
+          fmt::format("the installments sum to {} {}, the invoices' open amount is {} {}",
+                      format_minor_units(total, currency->minor_digits), currency->code_view(),
+                      format_minor_units(open, currency->minor_digits), currency->code_view()),
+          "--installment");
+    }
+    plan.customer_id = request.customer_id;
+    plan.currency = *currency;
+    plan.invoice_ids = request.invoice_ids;
+    plan.note = request.note;
+    plan.created_at = actor.now.to_string();
+    plan.recorded_by = actor.name;
+    const int64_t id = store.insert_plan(plan);
+    record_change(
+        store, actor, "payment_plan", id, "",
+        fmt::format("open: {} installments, {} {} from {} to {} ({})", plan.installments.size(),
+                    format_minor_units(total, currency->minor_digits), currency->code_view(),
+                    plan.installments.front().due.to_string(),
+                    plan.installments.back().due.to_string(), request.customer_id));
+    return id;
+  });
+}
+
+Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor) {
+  return in_transaction<bool>(
+             store,
+             [&]() -> Result<bool> {
+               std::optional<PaymentPlan> plan;
+               store.read_plans([&](const PaymentPlan& p) {
+                 if (p.id == plan_id) plan = p;
+               });
+               if (!plan) return fail(fmt::format("no payment plan {}", plan_id), "--id");
+               if (plan->status != PlanStatus::kOpen) {
+                 return fail(
+                     fmt::format("payment plan {} is {}", plan_id, plan_status_name(plan->status)),
+                     "--id");
+               }
+               store.set_plan_status(plan_id, PlanStatus::kCancelled);
+               record_change(store, actor, "payment_plan", plan_id, "open", "cancelled");
+               return true;
+             })
+      .map([](bool) {});
+}
+
 std::string dispute_sla(const Dispute& dispute, const Timestamp& now) {
   auto respond_by = Timestamp::parse(dispute.respond_by);
   if (!respond_by) return "unknown";
@@ -227,6 +340,24 @@ CollectionState load_collection_state(Store& store, const Snapshot& snapshot) {
     if (!customer || !created) return;
     state.promises.push_back({p.id, static_cast<uint32_t>(*customer), p.currency, p.amount,
                               p.promised_date, created->local_date()});
+  });
+  store.read_plans([&](const PaymentPlan& p) {
+    if (p.status != PlanStatus::kOpen) return;
+    auto customer = snapshot.customer_index(p.customer_id);
+    if (!customer) return;
+    CollectionState::OpenPlan plan{p.id, static_cast<uint32_t>(*customer), {}, {}};
+    for (const auto& invoice_id : p.invoice_ids) {
+      auto invoice = store.find_invoice(invoice_id);
+      if (!invoice) continue;
+      if (auto i = snapshot.invoice_index(*customer, invoice->id)) plan.invoices.push_back(*i);
+    }
+    std::sort(plan.invoices.begin(), plan.invoices.end(), [&](uint32_t a, uint32_t b) {
+      return snapshot.invoice_due[a] < snapshot.invoice_due[b];
+    });
+    for (const Installment& installment : p.installments) {
+      plan.installments.emplace_back(installment.due.days(), installment.amount);
+    }
+    state.plans.push_back(std::move(plan));
   });
   store.read_disputes([&](const Dispute& d) {
     if (d.status != DisputeStatus::kOpen) return;

@@ -56,11 +56,22 @@ Result<int64_t> open_dispute(Store& store, const DisputeRequest& request, int re
 Result<void> resolve_dispute(Store& store, int64_t dispute_id, const std::string& resolution,
                              const std::string& note, const Actor& actor);
 
+struct PlanRequest {
+  std::string customer_id;
+  std::vector<std::string> invoice_ids;  //!< the customer's open invoices, one currency
+  std::vector<std::pair<std::string, std::string>> installments;  //!< (YYYY-MM-DD, amount)
+  std::string note;
+};
+//! A payment plan: installments dated today or later, in date order, summing exactly to the
+//! invoices' open amount today; an invoice can be under one open plan at a time.
+Result<int64_t> record_plan(Store& store, const PlanRequest& request, const Actor& actor);
+Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor);
+
 //! Where a dispute stands against its response deadline at `now`: "open", "overdue" (open past
 //! respond_by), "answered_in_time" or "answered_late".
 std::string dispute_sla(const Dispute& dispute, const Timestamp& now);
 
-//! Open promises and open disputes from the store, by position in `snapshot`.
+//! Open promises, payment plans and disputes from the store, by position in `snapshot`.
 CollectionState load_collection_state(Store& store, const Snapshot& snapshot);
 
 }  // namespace huikuan

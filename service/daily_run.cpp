@@ -1,5 +1,6 @@
 #include "service/daily_run.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 #include "engine/daily_run.h"
@@ -15,15 +16,18 @@ bool is_followup(ActionKind kind) {
 }
 
 // What earlier actions and contacts mean for today's plan.
-RunHistory load_history(Store& store, const Snapshot& s, Date as_of) {
+RunHistory load_history(Store& store, const Snapshot& s, const Policy& policy, Date as_of) {
   RunHistory history;
   const int64_t week_ago = (int64_t{as_of.days()} - 7) * 86400;
-  store.read_actions(as_of + 1, false, [&](const Action& a) {
-    // Today's planned actions are about to be replaced; worked ones count.
-    if (a.status == ActionStatus::kCancelled) return;
-    if (a.planned_for == as_of && a.status == ActionStatus::kPlanned) return;
-    auto c = s.customer_index(a.customer_id);
-    if (!c) return;
+  absl::flat_hash_map<int64_t, uint32_t> position;  // customer store id -> snapshot position
+  store.read_action_history(as_of, as_of - history_window_days(policy), [&](const Action& a) {
+    if (position.empty()) {
+      position.reserve(s.customer_count());
+      for (uint32_t c = 0; c < s.customer_count(); ++c) position.emplace(s.customer_id[c], c);
+    }
+    auto found = position.find(a.customer_key);
+    if (found == position.end()) return;
+    const std::optional<uint32_t> c = found->second;
     if (a.kind == ActionKind::kLetter || a.kind == ActionKind::kLawyerLetter) {
       for (int64_t key : a.invoice_keys) {
         if (auto i = s.invoice_index(*c, key)) {
@@ -75,9 +79,9 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
   RunSummary summary;
   auto done = store.transaction([&]() -> Result<void> {
     const CollectionState state = load_collection_state(store, s);
-    auto items = build_worklist(s, state, policy, as_of);
+    auto items = build_worklist(s, state, policy, as_of, std::nullopt, false);
     if (!items) return tl::unexpected(items.error());
-    const RunHistory history = load_history(store, s, as_of);
+    const RunHistory history = load_history(store, s, policy, as_of);
     auto plan = plan_day(s, state, *items, history, policy, as_of);
     if (!plan) return tl::unexpected(plan.error());
     store.delete_planned_actions(as_of);
@@ -87,6 +91,15 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
       store.set_promise_status(id, PromiseStatus::kBroken);
       changes.push_back({actor.now.to_string(), actor.name, "promise", std::to_string(id), "status",
                          "open", "broken", fmt::format("run {}", as_of.to_string())});
+    }
+    for (auto [ids, status] : {std::pair{&plan->broken_plans, PlanStatus::kBroken},
+                               {&plan->paid_plans, PlanStatus::kCompleted}}) {
+      for (int64_t id : *ids) {
+        store.set_plan_status(id, status);
+        changes.push_back({actor.now.to_string(), actor.name, "payment_plan", std::to_string(id),
+                           "status", "open", plan_status_name(status),
+                           fmt::format("run {}", as_of.to_string())});
+      }
     }
     summary.cases = items->size();
     summary.broken_promises = plan->broken_promises.size();

@@ -77,16 +77,19 @@ std::string kpi_json(const KpiReport& report) {
   json["currencies"] = ordered_json::array();
   for (const auto& row : report.currencies) {
     const int digits = row.currency.minor_digits;
-    json["currencies"].push_back({{"currency", row.currency.code_view()},
-                                  {"dso", rounded(row.dso)},
-                                  {"bpdso", rounded(row.bpdso)},
-                                  {"add", rounded(row.add)},
-                                  {"cei", rounded(row.cei)},
-                                  {"overdue_rate", rounded(row.overdue_rate)},
-                                  {"credit_sales", format_minor_units(row.credit_sales, digits)},
-                                  {"ar", format_minor_units(row.ar, digits)},
-                                  {"current_ar", format_minor_units(row.current_ar, digits)},
-                                  {"beginning_ar", format_minor_units(row.beginning_ar, digits)}});
+    ordered_json entry = ordered_json::object();
+    if (!report.group_by.empty()) entry[report.group_by] = row.group;
+    entry.update(ordered_json{{"currency", row.currency.code_view()},
+                              {"dso", rounded(row.dso)},
+                              {"bpdso", rounded(row.bpdso)},
+                              {"add", rounded(row.add)},
+                              {"cei", rounded(row.cei)},
+                              {"overdue_rate", rounded(row.overdue_rate)},
+                              {"credit_sales", format_minor_units(row.credit_sales, digits)},
+                              {"ar", format_minor_units(row.ar, digits)},
+                              {"current_ar", format_minor_units(row.current_ar, digits)},
+                              {"beginning_ar", format_minor_units(row.beginning_ar, digits)}});
+    json["currencies"].push_back(std::move(entry));
   }
   return json.dump(2);
 }
@@ -116,13 +119,22 @@ std::vector<Table> kpi_tables(const KpiReport& report) {
   table.title = fmt::format("{} .. {}", report.from.to_string(), report.to.to_string());
   table.columns = {"currency",     "dso",          "bpdso", "add",        "cei",
                    "overdue_rate", "credit_sales", "ar",    "current_ar", "beginning_ar"};
+  const bool grouped = !report.group_by.empty();
+  if (grouped) table.columns.insert(table.columns.begin(), report.group_by);
   for (const auto& row : report.currencies) {
     const int digits = row.currency.minor_digits;
-    table.rows.push_back({std::string(row.currency.code_view()), NumberCell{row.dso},
-                          NumberCell{row.bpdso}, NumberCell{row.add}, NumberCell{row.cei},
-                          NumberCell{row.overdue_rate}, AmountCell{row.credit_sales, digits},
-                          AmountCell{row.ar, digits}, AmountCell{row.current_ar, digits},
-                          AmountCell{row.beginning_ar, digits}});
+    std::vector<Cell> cells{std::string(row.currency.code_view()),
+                            NumberCell{row.dso},
+                            NumberCell{row.bpdso},
+                            NumberCell{row.add},
+                            NumberCell{row.cei},
+                            NumberCell{row.overdue_rate},
+                            AmountCell{row.credit_sales, digits},
+                            AmountCell{row.ar, digits},
+                            AmountCell{row.current_ar, digits},
+                            AmountCell{row.beginning_ar, digits}};
+    if (grouped) cells.insert(cells.begin(), row.group);
+    table.rows.push_back(std::move(cells));
   }
   return {table};
 }

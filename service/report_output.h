@@ -17,10 +17,12 @@ Result<ReportFormat> parse_report_format(const std::string& text);
 //! "rows"}]} with amounts as strings carrying exactly the currency's minor digits.
 std::string aging_json(const AgingReport& report);
 //! {"from", "to", "currencies": [{"currency", "dso", …}]}: ratios rounded to 2 decimals or
-//! null where the denominator is zero; amounts as strings.
+//! null where the denominator is zero; amounts as strings. A grouped report's rows start with
+//! the group, keyed by the grouping: {"variant": "champion", "currency": …}.
 std::string kpi_json(const KpiReport& report);
 
 std::vector<Table> aging_tables(const AgingReport& report);
+//! One table; a grouped report has the group as its first column.
 std::vector<Table> kpi_tables(const KpiReport& report);
 
 //! Writes the report in `format` to `out_path`, or to `out` when the path is empty.

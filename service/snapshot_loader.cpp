@@ -10,7 +10,7 @@ namespace {
 // Cache file layout: magic, stamp, then every column as (count, raw elements) in a fixed
 // order, strings as (length, bytes), then an end marker. Native endianness: the file is a
 // local cache, rebuilt whenever it does not match.
-constexpr char kMagic[] = "HUIKUAN-SNAPSHOT-3\n";
+constexpr char kMagic[] = "HUIKUAN-SNAPSHOT-4\n";
 constexpr uint64_t kEndMarker = 0x48554B5F454E4421;  // "HUK_END!"
 
 class CacheWriter {
@@ -84,6 +84,7 @@ class CacheReader {
 template <class Io, class S>
 void columns(Io& io, S& s) {
   io.texts(s.customer_key);
+  io.column(s.customer_id);
   io.texts(s.customer_name);
   io.column(s.customer_collector);
   io.column(s.customer_region);
@@ -124,13 +125,13 @@ bool consistent(const Snapshot& s) {
   const size_t invoices = s.invoice_date.size();
   const size_t credits = s.credit_date.size();
   const size_t allocations = s.allocation_date.size();
-  return s.customer_name.size() == customers && s.customer_collector.size() == customers &&
-         s.customer_region.size() == customers && s.customer_industry.size() == customers &&
-         s.customer_grade.size() == customers && s.customer_importance.size() == customers &&
-         s.customer_type.size() == customers && s.customer_flags.size() == customers &&
-         s.customer_country.size() == customers && s.customer_timezone.size() == customers &&
-         s.invoice_id.size() == s.invoice_date.size() && s.invoice_end.size() == customers &&
-         s.credit_end.size() == customers &&
+  return s.customer_id.size() == customers && s.customer_name.size() == customers &&
+         s.customer_collector.size() == customers && s.customer_region.size() == customers &&
+         s.customer_industry.size() == customers && s.customer_grade.size() == customers &&
+         s.customer_importance.size() == customers && s.customer_type.size() == customers &&
+         s.customer_flags.size() == customers && s.customer_country.size() == customers &&
+         s.customer_timezone.size() == customers && s.invoice_id.size() == s.invoice_date.size() &&
+         s.invoice_end.size() == customers && s.credit_end.size() == customers &&
          (customers == 0 ? invoices == 0 && credits == 0
                          : s.invoice_end.back() == invoices && s.credit_end.back() == credits) &&
          s.invoice_due.size() == invoices && s.invoice_amount.size() == invoices &&

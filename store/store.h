@@ -87,6 +87,10 @@ class Store {
   virtual int64_t insert_promise(const Promise& promise) = 0;
   virtual void read_promises(const std::function<void(const Promise&)>& row) = 0;
   virtual void set_promise_status(int64_t id, PromiseStatus status) = 0;
+  virtual int64_t insert_plan(const PaymentPlan& plan) = 0;
+  //! Every payment plan with its installments (by date) and invoices, by id.
+  virtual void read_plans(const std::function<void(const PaymentPlan&)>& row) = 0;
+  virtual void set_plan_status(int64_t id, PlanStatus status) = 0;
   virtual int64_t insert_dispute(const Dispute& dispute) = 0;
   virtual std::optional<Dispute> find_dispute(int64_t id) = 0;
   virtual void read_disputes(const std::function<void(const Dispute&)>& row) = 0;
@@ -98,6 +102,12 @@ class Store {
   //! invoices' external ids when `with_invoice_ids` (a lookup each).
   virtual void read_actions(std::optional<Date> before, bool with_invoice_ids,
                             const std::function<void(const Action&)>& row) = 0;
+  //! What the daily run of `as_of` builds on: letters, lawyer letters, legal reviews and
+  //! internal alerts planned up to that date, and other actions planned from `recent_from`,
+  //! except cancelled ones and that date's still-planned ones (which the run replaces). Rows
+  //! carry customer_key, kind, level, planned_for, scheduled_at, template, status, invoice_keys.
+  virtual void read_action_history(Date as_of, Date recent_from,
+                                   const std::function<void(const Action&)>& row) = 0;
   virtual std::optional<Action> find_action(int64_t id) = 0;
   //! Closes a planned action as done or skipped.
   virtual void close_action(int64_t id, ActionStatus status, const std::string& outcome,

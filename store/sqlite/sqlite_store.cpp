@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -15,6 +17,10 @@ extern const unsigned char sqlite_migration_002[];
 extern const std::size_t sqlite_migration_002_size;
 extern const unsigned char sqlite_migration_003[];
 extern const std::size_t sqlite_migration_003_size;
+extern const unsigned char sqlite_migration_004[];
+extern const std::size_t sqlite_migration_004_size;
+extern const unsigned char sqlite_migration_005[];
+extern const std::size_t sqlite_migration_005_size;
 
 namespace huikuan {
 namespace {
@@ -29,6 +35,8 @@ const Migration kMigrations[] = {
     {1, sqlite_migration_001, sqlite_migration_001_size},
     {2, sqlite_migration_002, sqlite_migration_002_size},
     {3, sqlite_migration_003, sqlite_migration_003_size},
+    {4, sqlite_migration_004, sqlite_migration_004_size},
+    {5, sqlite_migration_005, sqlite_migration_005_size},
 };
 
 ActionKind action_kind(const std::string& name) {
@@ -46,6 +54,34 @@ ActionStatus action_status(const std::string& name) {
     if (name == action_status_name(status)) return status;
   }
   throw std::runtime_error("stored action has unknown status " + name);
+}
+
+PlanStatus plan_status(const std::string& name) {
+  for (auto status :
+       {PlanStatus::kOpen, PlanStatus::kCompleted, PlanStatus::kBroken, PlanStatus::kCancelled}) {
+    if (name == plan_status_name(status)) return status;
+  }
+  throw std::runtime_error("stored payment plan has unknown status " + name);
+}
+
+// Appends the ids of a space-separated list of store ids.
+void parse_keys(const char* text, std::vector<int64_t>& keys) {
+  for (char* end = nullptr; *text; text = end) {
+    keys.push_back(std::strtoll(text, &end, 10));
+    if (end == text) break;
+  }
+}
+
+// The parts of a group_concat(…, char(31)) column.
+std::vector<std::string> split_units(const std::string& text) {
+  std::vector<std::string> parts;
+  for (size_t start = 0; !text.empty() && start <= text.size();) {
+    size_t end = text.find('\x1f', start);
+    if (end == std::string::npos) end = text.size();
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
 }
 
 PromiseStatus promise_status(const std::string& name) {
@@ -487,13 +523,7 @@ class SqliteStore final : public Store {
       p.status = promise_status(query.getColumn(5).getString());
       p.created_at = query.getColumn(6).getString();
       p.recorded_by = query.getColumn(7).getString();
-      std::string invoices = query.getColumn(8).getString();
-      for (size_t start = 0; !invoices.empty() && start <= invoices.size();) {
-        size_t end = invoices.find('\x1f', start);
-        if (end == std::string::npos) end = invoices.size();
-        p.invoice_ids.push_back(invoices.substr(start, end - start));
-        start = end + 1;
-      }
+      p.invoice_ids = split_units(query.getColumn(8).getString());
       row(p);
     }
   }
@@ -501,6 +531,79 @@ class SqliteStore final : public Store {
   void set_promise_status(int64_t id, PromiseStatus status) override {
     SQLite::Statement update(db_, "UPDATE promises SET status = ? WHERE id = ?");
     update.bind(1, promise_status_name(status));
+    update.bind(2, id);
+    update.exec();
+  }
+
+  int64_t insert_plan(const PaymentPlan& p) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO payment_plans (customer_id, currency, status, note, "
+                             "created_at, recorded_by) SELECT id, ?, ?, ?, ?, ? "
+                             "FROM customers WHERE external_id = ?");
+    insert.bind(1, std::string(p.currency.code_view()));
+    insert.bind(2, plan_status_name(p.status));
+    insert.bind(3, p.note);
+    insert.bind(4, p.created_at);
+    insert.bind(5, p.recorded_by);
+    insert.bind(6, p.customer_id);
+    insert.exec();
+    const int64_t id = db_.getLastInsertRowid();
+    SQLite::Statement installment(
+        db_, "INSERT INTO plan_installments (plan_id, seq, due_date, amount) VALUES (?, ?, ?, ?)");
+    for (size_t k = 0; k < p.installments.size(); ++k) {
+      installment.bind(1, id);
+      installment.bind(2, static_cast<int64_t>(k + 1));
+      installment.bind(3, p.installments[k].due.iso().data());
+      installment.bind(4, p.installments[k].amount);
+      installment.exec();
+      installment.reset();
+    }
+    SQLite::Statement link(db_,
+                           "INSERT INTO plan_invoices (plan_id, invoice_id) "
+                           "SELECT ?, id FROM invoices WHERE external_id = ?");
+    for (const auto& invoice : p.invoice_ids) {
+      link.bind(1, id);
+      link.bind(2, invoice);
+      link.exec();
+      link.reset();
+    }
+    return id;
+  }
+
+  void read_plans(const std::function<void(const PaymentPlan&)>& row) override {
+    std::map<int64_t, std::vector<Installment>> installments;
+    SQLite::Statement parts(db_,
+                            "SELECT plan_id, due_date, amount FROM plan_installments "
+                            "ORDER BY plan_id, seq");
+    while (parts.executeStep()) {
+      installments[parts.getColumn(0).getInt64()].push_back(
+          {date_column(parts.getColumn(1)), parts.getColumn(2).getInt64()});
+    }
+    SQLite::Statement query(
+        db_,
+        "SELECT p.id, c.external_id, p.currency, p.status, p.note, p.created_at, p.recorded_by, "
+        "(SELECT group_concat(i.external_id, char(31)) FROM plan_invoices pi "
+        "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.plan_id = p.id) "
+        "FROM payment_plans p JOIN customers c ON c.id = p.customer_id ORDER BY p.id");
+    while (query.executeStep()) {
+      PaymentPlan p;
+      p.id = query.getColumn(0).getInt64();
+      p.customer_id = query.getColumn(1).getString();
+      p.currency = currency_column(query.getColumn(2));
+      p.status = plan_status(query.getColumn(3).getString());
+      p.note = query.getColumn(4).getString();
+      p.created_at = query.getColumn(5).getString();
+      p.recorded_by = query.getColumn(6).getString();
+      p.invoice_ids = split_units(query.getColumn(7).getString());
+      std::sort(p.invoice_ids.begin(), p.invoice_ids.end());
+      p.installments = std::move(installments[p.id]);
+      row(p);
+    }
+  }
+
+  void set_plan_status(int64_t id, PlanStatus status) override {
+    SQLite::Statement update(db_, "UPDATE payment_plans SET status = ? WHERE id = ?");
+    update.bind(1, plan_status_name(status));
     update.bind(2, id);
     update.exec();
   }
@@ -563,7 +666,9 @@ class SqliteStore final : public Store {
     std::string last_customer;
     int64_t customer_id = 0;
     for (const Action& a : actions) {
-      if (a.customer_id != last_customer) {  // a customer's actions come together
+      if (a.customer_key != 0) {
+        customer_id = a.customer_key;
+      } else if (a.customer_id != last_customer) {  // a customer's actions come together
         customer.bind(1, a.customer_id);
         if (!customer.executeStep())
           throw std::runtime_error("action for unknown customer " + a.customer_id);
@@ -600,6 +705,36 @@ class SqliteStore final : public Store {
                        with_invoice_ids, row);
   }
 
+  void read_action_history(Date as_of, Date recent_from,
+                           const std::function<void(const Action&)>& row) override {
+    // Two index range scans: the recent window, and the remembered kinds (the partial index of
+    // migration 005, whose condition the second part repeats word for word).
+    constexpr const char* kRemembered =
+        "kind IN ('letter', 'lawyer_letter', 'legal_review', 'internal_alert')";
+    constexpr const char* kColumns =
+        "SELECT customer_id, kind, level, planned_for, scheduled_at, template, status, "
+        "invoice_keys FROM actions WHERE status <> 'cancelled' "
+        "AND NOT (planned_for = ?1 AND status = 'planned') AND ";
+    SQLite::Statement query(db_, fmt::format("{0} planned_for BETWEEN ?2 AND ?1 AND NOT {1} "
+                                             "UNION ALL {0} planned_for <= ?1 AND {1}",
+                                             kColumns, kRemembered));
+    query.bind(1, as_of.iso().data());
+    query.bind(2, recent_from.iso().data());
+    Action a;
+    while (query.executeStep()) {
+      a.customer_key = query.getColumn(0).getInt64();
+      a.kind = action_kind(query.getColumn(1).getString());
+      a.level = query.getColumn(2).getInt();
+      a.planned_for = date_column(query.getColumn(3));
+      a.scheduled_at = query.getColumn(4).getString();
+      a.template_name = query.getColumn(5).getString();
+      a.status = action_status(query.getColumn(6).getString());
+      a.invoice_keys.clear();
+      parse_keys(query.getColumn(7).getText(), a.invoice_keys);
+      row(a);
+    }
+  }
+
   std::optional<Action> find_action(int64_t id) override {
     std::optional<Action> found;
     read_actions_where("WHERE a.id = ?1", std::to_string(id), true,
@@ -626,7 +761,7 @@ class SqliteStore final : public Store {
     SQLite::Statement query(
         db_, std::string("SELECT a.id, c.external_id, a.kind, a.level, a.channel, a.planned_for, "
                          "a.scheduled_at, a.currency, a.amount, a.template, a.assigned_to, "
-                         "a.status, a.rule, a.outcome, a.invoice_keys "
+                         "a.status, a.rule, a.outcome, a.invoice_keys, a.customer_id "
                          "FROM actions a JOIN customers c ON c.id = a.customer_id ") +
                  where + " ORDER BY a.planned_for, c.external_id, a.id");
     if (*where) query.bind(1, value);
@@ -648,11 +783,8 @@ class SqliteStore final : public Store {
       a.status = action_status(query.getColumn(11).getString());
       a.rule = query.getColumn(12).getString();
       a.outcome = query.getColumn(13).getString();
-      const char* keys = query.getColumn(14).getText();
-      for (char* end = nullptr; *keys; keys = end) {
-        a.invoice_keys.push_back(std::strtoll(keys, &end, 10));
-        if (end == keys) break;
-      }
+      a.customer_key = query.getColumn(15).getInt64();
+      parse_keys(query.getColumn(14).getText(), a.invoice_keys);
       if (with_invoice_ids) {
         for (int64_t key : a.invoice_keys) {
           invoice.bind(1, key);

@@ -72,6 +72,98 @@ TEST(KpiTest, RatiosWithAZeroDenominatorAreNull) {
   EXPECT_NEAR(*usd.cei, 0.0, 1e-9);
 }
 
+// A customer key that `policy` puts in `variant` (the hash decides; the test does not guess).
+std::string key_in(const Policy& policy, const std::string& variant, std::string key) {
+  while (policy_variant(policy, key) != variant) key += "x";
+  return key;
+}
+
+// April 2026 (30 days). The champion's customer was invoiced 3,000.00 in April, paid 1,000.00
+// and owes the rest, not yet due. The challenger's customer still owes 5,000.00 from February
+// (1,500.00 paid in April) and 1,500.00 of an April invoice of 2,000.00 less a 500.00 credit
+// note, all overdue.
+TEST(KpiTest, ByVariantEachVariantHasItsOwnKpis) {
+  Policy policy;
+  policy.variants = {{"challenger", 50, {}, {}}};
+  const std::string champion = key_in(policy, "champion", "CH");
+  const std::string challenger = key_in(policy, "challenger", "CL");
+  LedgerFixture ledger;
+  ledger.customer(champion);
+  ledger.invoice("I1", champion, "2026-04-01", "2026-05-01", 300000);
+  ledger.payment("P1", champion, "2026-04-20", 100000);
+  ledger.allocate("I1", "P1", "2026-04-20", 100000);
+  ledger.customer(challenger);
+  ledger.invoice("J1", challenger, "2026-02-01", "2026-03-03", 500000);
+  ledger.invoice("J2", challenger, "2026-04-05", "2026-04-15", 200000);
+  ledger.credit_note("N1", challenger, "2026-04-10", 50000);
+  ledger.allocate("J2", "N1", "2026-04-10", 50000);
+  ledger.payment("P2", challenger, "2026-04-25", 150000);
+  ledger.allocate("J1", "P2", "2026-04-25", 150000);
+  const auto snapshot = ledger.build();
+
+  const CustomerGroups groups = variant_groups(*snapshot, policy);
+  EXPECT_EQ(groups.names, (std::vector<std::string>{"champion", "challenger"}));
+  auto report = compute_kpis(*snapshot, day("2026-04-01"), day("2026-04-30"), groups);
+  ASSERT_TRUE(report.has_value()) << report.error().to_string();
+  EXPECT_EQ(report->group_by, "variant");
+  ASSERT_EQ(report->currencies.size(), 2u);
+
+  const KpiRow& a = report->currencies[0];  // the champion first, as the policy lists them
+  EXPECT_EQ(a.group, "champion");
+  EXPECT_EQ(a.credit_sales, 300000);
+  EXPECT_EQ(a.ar, 200000);
+  EXPECT_EQ(a.current_ar, 200000);
+  EXPECT_EQ(a.beginning_ar, 0);
+  EXPECT_NEAR(*a.dso, 20.0, 1e-9);  // 2000 / 3000 × 30
+  EXPECT_NEAR(*a.bpdso, 20.0, 1e-9);
+  EXPECT_NEAR(*a.add, 0.0, 1e-9);
+  EXPECT_NEAR(*a.cei, 100.0, 1e-9);  // (0 + 3000 − 2000) / (0 + 3000 − 2000)
+  EXPECT_NEAR(*a.overdue_rate, 0.0, 1e-9);
+
+  const KpiRow& b = report->currencies[1];
+  EXPECT_EQ(b.group, "challenger");
+  EXPECT_EQ(b.credit_sales, 150000);  // 2000 − 500
+  EXPECT_EQ(b.ar, 500000);            // 3500 + 1500
+  EXPECT_EQ(b.current_ar, 0);
+  EXPECT_EQ(b.beginning_ar, 500000);
+  EXPECT_NEAR(*b.dso, 100.0, 1e-9);  // 5000 / 1500 × 30
+  EXPECT_NEAR(*b.bpdso, 0.0, 1e-9);
+  EXPECT_NEAR(*b.add, 100.0, 1e-9);
+  EXPECT_NEAR(*b.cei, 150000.0 / 650000.0 * 100, 1e-9);  // (5000 + 1500 − 5000) / 6500
+  EXPECT_NEAR(*b.overdue_rate, 100.0, 1e-9);
+
+  // Not grouped, the same ledger is one row holding both.
+  auto total = compute_kpis(*snapshot, day("2026-04-01"), day("2026-04-30"));
+  ASSERT_EQ(total->currencies.size(), 1u);
+  EXPECT_EQ(total->group_by, "");
+  EXPECT_EQ(total->currencies[0].group, "");
+  EXPECT_EQ(total->currencies[0].credit_sales, a.credit_sales + b.credit_sales);
+  EXPECT_EQ(total->currencies[0].ar, a.ar + b.ar);
+}
+
+TEST(KpiTest, ByVariantAVariantWithoutCustomersHasNoRows) {
+  Policy policy;
+  policy.variants = {{"nobody", 0, {}, {}}};
+  LedgerFixture ledger;
+  ledger.customer("C1");
+  ledger.invoice("I1", "C1", "2026-04-01", "2026-05-01", 1000);
+  const auto snapshot = ledger.build();
+  auto report = compute_kpis(*snapshot, day("2026-04-01"), day("2026-04-30"),
+                             variant_groups(*snapshot, policy));
+  ASSERT_EQ(report->currencies.size(), 1u);
+  EXPECT_EQ(report->currencies[0].group, "champion");
+}
+
+TEST(KpiTest, GroupsThatLeaveACustomerOutAreAnError) {
+  LedgerFixture ledger;
+  ledger.customer("C1");
+  ledger.customer("C2");
+  const auto snapshot = ledger.build();
+  const CustomerGroups groups{"variant", {"champion"}, {0}};  // C2 has no group
+  auto report = compute_kpis(*snapshot, day("2026-04-01"), day("2026-04-30"), groups);
+  ASSERT_FALSE(report.has_value());
+}
+
 TEST(KpiTest, PeriodThatEndsBeforeItStartsIsAnError) {
   LedgerFixture ledger;
   ledger.customer("C1");

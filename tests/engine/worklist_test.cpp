@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/ledger_fixture.h"
 #include "io/policy_toml.h"
 
@@ -56,7 +58,7 @@ class WorklistTest : public ::testing::Test {
       promise_customers_.erase(promise_customers_.begin());
       state_.promises.push_back(promise);
     }
-    auto items = build_worklist(*snapshot_, state_, default_policy(), day(as_of), collector);
+    auto items = build_worklist(*snapshot_, state_, policy_, day(as_of), collector);
     EXPECT_TRUE(items.has_value());
     return *items;
   }
@@ -67,6 +69,7 @@ class WorklistTest : public ::testing::Test {
   }
 
   LedgerFixture ledger_;
+  Policy policy_ = default_policy();
   std::shared_ptr<const Snapshot> snapshot_;
   CollectionState state_;
   std::vector<std::pair<std::string, int64_t>> disputes_;
@@ -152,6 +155,45 @@ TEST_F(WorklistTest, ValueOfTheCaseOrdersTheListAndExplainsItself) {
   EXPECT_EQ(factor(items[2], "recovery_likelihood"), "0.90");
   EXPECT_EQ(items[2].abc_class, "B");        // MID alone makes up 80 % of what is not class C
   EXPECT_EQ(items[2].next_action, "email");  // between letter windows: class B's first channel
+}
+
+RecoveryBand& band_for(Policy& policy, int32_t days_overdue) {
+  auto& bands = policy.priority.recovery;
+  return *std::find_if(bands.begin(), bands.end(),
+                       [&](const RecoveryBand& band) { return band.days.contains(days_overdue); });
+}
+
+TEST_F(WorklistTest, ThePolicysPriorityModelDecidesTheOrderAndTheValue) {
+  ledger_.customer(customer("OLD"));
+  ledger_.invoice("I1", "OLD", "2025-10-01", "2025-12-12", 10000000);  // 200 days, 100000.00
+  ledger_.customer(customer("NEW"));
+  ledger_.invoice("I2", "NEW", "2026-06-01", "2026-06-20", 2000000);  // 10 days, 20000.00
+
+  // Shipped model: 20000 × 0.90 − 50 = 17950 before 100000 × 0.15 − 50 = 14950.
+  auto items = build("2026-06-30");
+  const auto rebuilt = [&] {
+    return *build_worklist(*snapshot_, state_, policy_, day("2026-06-30"));
+  };
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].customer_id, "NEW");
+  EXPECT_DOUBLE_EQ(items[0].priority, 17950.0);
+  EXPECT_DOUBLE_EQ(items[1].priority, 14950.0);
+
+  // A manager who expects more back from 181–365 days overdue: 100000 × 0.30 − 50 = 29950.
+  band_for(policy_, 200).likelihood = 0.30;
+  items = rebuilt();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].customer_id, "OLD");
+  EXPECT_DOUBLE_EQ(items[0].priority, 29950.0);
+  EXPECT_EQ(factor(items[0], "recovery_likelihood"), "0.30");
+
+  // A dearer contact lowers every overdue case's value by the difference.
+  policy_.priority.contact_cost = 100'000;  // 1000.00 CNY
+  items = rebuilt();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_DOUBLE_EQ(items[0].priority, 29000.0);
+  EXPECT_DOUBLE_EQ(items[1].priority, 17000.0);
+  EXPECT_EQ(factor(items[1], "contact_cost"), "1000.00");
 }
 
 TEST_F(WorklistTest, LettersFollowThePolicyWindows) {

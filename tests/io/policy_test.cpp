@@ -143,6 +143,66 @@ TEST(DefaultPolicy, AuthorityWorkloadAndTimings) {
             "executive_special_plan");
 }
 
+TEST(DefaultPolicy, PriorityIsTheDocumentedLadderAndContactCost) {
+  const PriorityPolicy& priority = shipped().priority;
+  EXPECT_EQ(priority.contact_cost, 5'000);  // 50.00 CNY
+  struct Band {
+    int32_t from, to;
+    double likelihood;
+  };
+  const std::vector<Band> expected{{1, 30, 0.90},    {31, 60, 0.70},
+                                   {61, 90, 0.50},   {91, 180, 0.30},
+                                   {181, 365, 0.15}, {366, DayRange::kOpenEnded, 0.05}};
+  ASSERT_EQ(priority.recovery.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(priority.recovery[i].days.from, expected[i].from) << "band " << i + 1;
+    EXPECT_EQ(priority.recovery[i].days.to, expected[i].to) << "band " << i + 1;
+    EXPECT_DOUBLE_EQ(priority.recovery[i].likelihood, expected[i].likelihood) << "band " << i + 1;
+  }
+}
+
+// The shipped policy with its [priority] section (up to [[variants]]) replaced by `section`.
+std::string with_priority(const std::string& section) {
+  std::string text = shipped_text();
+  const size_t begin = text.find("[priority]");
+  const size_t end = text.find("[[variants]]");
+  EXPECT_NE(begin, std::string::npos);
+  EXPECT_LT(begin, end);
+  // Keep the comment block that precedes [[variants]].
+  const size_t comments = text.rfind("\n\n", end);
+  text.replace(begin, comments - begin, section);
+  return text;
+}
+
+TEST(PolicyPriority, AManagersOwnLadderAndAFreeContactAreRead) {
+  auto policy = parse_policy(with_priority("[priority]\n"
+                                           "contact_cost = 0\n"
+                                           "\n"
+                                           "[[priority.recovery]]\n"
+                                           "days = [1, 60]\n"
+                                           "likelihood = 1.0\n"
+                                           "\n"
+                                           "[[priority.recovery]]\n"
+                                           "days = [61]\n"
+                                           "likelihood = 0.0\n"),
+                             "test.toml");
+  ASSERT_TRUE(policy) << policy.error().to_string();
+  EXPECT_EQ(policy->priority.contact_cost, 0);
+  ASSERT_EQ(policy->priority.recovery.size(), 2u);
+  EXPECT_EQ(policy->priority.recovery[0].days.to, 60);
+  EXPECT_DOUBLE_EQ(policy->priority.recovery[0].likelihood, 1.0);
+  EXPECT_EQ(policy->priority.recovery[1].days.from, 61);
+  EXPECT_EQ(policy->priority.recovery[1].days.to, DayRange::kOpenEnded);
+  EXPECT_DOUBLE_EQ(policy->priority.recovery[1].likelihood, 0.0);
+}
+
+TEST(PolicyPriority, TheContactCostHasThePolicyCurrencysDigits) {
+  auto policy =
+      parse_policy(edited("contact_cost = \"50.00\"", "contact_cost = \"12.34\""), "test.toml");
+  ASSERT_TRUE(policy) << policy.error().to_string();
+  EXPECT_EQ(policy->priority.contact_cost, 1'234);
+}
+
 // One edit of the shipped file and the error it must produce: at the line holding `marker`
 // (in the edited text), naming `field`, with `reason` in the message.
 struct Rejection {
@@ -224,7 +284,50 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{"unknown_currency", "currency = \"CNY\"", "currency = \"XYZ\"", "\"XYZ\"",
                   "currency", "XYZ"},
         Rejection{"variant_named_champion", "name = \"fast_letters\"", "name = \"champion\"",
-                  "name = \"champion\"", "variants[1].name", "policy's own rules"}),
+                  "name = \"champion\"", "variants[1].name", "policy's own rules"},
+        Rejection{"likelihood_above_one", "likelihood = 0.90", "likelihood = 1.5",
+                  "likelihood = 1.5", "priority.recovery[1].likelihood",
+                  "must be between 0 and 1, not 1.5"},
+        Rejection{"likelihood_negative", "likelihood = 0.50", "likelihood = -0.5",
+                  "likelihood = -0.5", "priority.recovery[3].likelihood", "between 0 and 1"},
+        Rejection{"likelihood_as_percent", "likelihood = 0.70", "likelihood = 70",
+                  "likelihood = 70", "priority.recovery[2].likelihood",
+                  "must be a decimal number such as 0.90, not an integer"},
+        Rejection{"likelihood_missing", "likelihood = 0.30", "",
+                  "[[priority.recovery]]\ndays = [91, 180]", "priority.recovery[4].likelihood",
+                  "missing"},
+        Rejection{"recovery_gap", "days = [31, 60]\nlikelihood", "days = [32, 60]\nlikelihood",
+                  "days = [32, 60]", "priority.recovery[2].days", "day 31 overdue is in no entry"},
+        Rejection{"recovery_overlap", "days = [61, 90]\nlikelihood", "days = [50, 90]\nlikelihood",
+                  "days = [50, 90]", "priority.recovery[3].days",
+                  "priority.recovery[3] [50, 90] overlaps priority.recovery[2] [31, 60] at line"},
+        Rejection{"recovery_not_ascending",
+                  "days = [31, 60]\nlikelihood = 0.70\n\n[[priority.recovery]]\ndays = [61, 90]",
+                  "days = [61, 90]\nlikelihood = 0.70\n\n[[priority.recovery]]\ndays = [31, 60]",
+                  "days = [31, 60]\nlikelihood = 0.50", "priority.recovery[3].days",
+                  "[31, 60] must come after priority.recovery[2] [61, 90] at line"},
+        Rejection{"recovery_starts_late", "days = [1, 30]\nlikelihood",
+                  "days = [5, 30]\nlikelihood", "days = [5, 30]", "priority.recovery[1].days",
+                  "days 1–4 overdue are in no entry"},
+        Rejection{"recovery_before_due_date", "days = [1, 30]\nlikelihood",
+                  "days = [0, 30]\nlikelihood", "days = [0, 30]", "priority.recovery[1].days",
+                  "between 1 and"},
+        Rejection{"recovery_not_open_ended", "days = [366]", "days = [366, 1000]",
+                  "days = [366, 1000]", "priority.recovery[6].days", "must be open-ended"},
+        Rejection{"recovery_unknown_key", "likelihood = 0.15", "likelihood = 0.15\nweight = 2",
+                  "weight = 2", "priority.recovery[5].weight", "unknown key"},
+        Rejection{"contact_cost_negative", "contact_cost = \"50.00\"", "contact_cost = \"-1.00\"",
+                  "contact_cost = ", "priority.contact_cost", "must not be negative"},
+        Rejection{"contact_cost_float", "contact_cost = \"50.00\"", "contact_cost = 50.0",
+                  "contact_cost = ", "priority.contact_cost", "quoted decimal"},
+        Rejection{"contact_cost_too_precise", "contact_cost = \"50.00\"",
+                  "contact_cost = \"50.001\"", "contact_cost = ", "priority.contact_cost",
+                  "50.001"},
+        Rejection{"contact_cost_missing", "contact_cost = \"50.00\"", "", "[priority]",
+                  "priority.contact_cost", "missing"},
+        Rejection{"priority_unknown_key", "contact_cost = \"50.00\"",
+                  "contact_cost = \"50.00\"\ncontact_costs = 1", "contact_costs",
+                  "priority.contact_costs", "unknown key"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(PolicyRejects, SyntaxErrorWithItsLine) {

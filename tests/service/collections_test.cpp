@@ -169,5 +169,70 @@ TEST_F(CollectionsTest, GivenADispute_WhenAnsweredBeforeOrAfter48Hours_ThenItsSl
   EXPECT_THAT(again.error().message, HasSubstr("already resolved"));
 }
 
+TEST_F(CollectionsTest, GivenInstallmentsSummingToTheOpenAmount_WhenAgreed_ThenStoredAndLogged) {
+  auto id = record_plan(
+      *store_, {"C1", {"I1", "I2"}, {{"2026-07-15", "600.00"}, {"2026-08-15", "500.00"}}, "两期"},
+      actor_);
+  ASSERT_TRUE(id.has_value()) << id.error().to_string();
+  std::vector<PaymentPlan> plans;
+  store_->read_plans([&](const PaymentPlan& p) { plans.push_back(p); });
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].invoice_ids, (std::vector<std::string>{"I1", "I2"}));
+  ASSERT_EQ(plans[0].installments.size(), 2u);
+  EXPECT_EQ(plans[0].installments[1].due.to_string(), "2026-08-15");
+  EXPECT_EQ(plans[0].installments[1].amount, 50000);
+  EXPECT_EQ(plans[0].status, PlanStatus::kOpen);
+  EXPECT_EQ(plans[0].recorded_by, "collector:li");
+  std::vector<ChangeRecord> changes;
+  store_->read_changes([&](const ChangeRecord& c) {
+    if (c.entity == "payment_plan") changes.push_back(c);
+  });
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_THAT(changes[0].new_value, HasSubstr("2 installments, 1100.00 CNY"));
+
+  ASSERT_TRUE(cancel_plan(*store_, *id, actor_).has_value());
+  auto again = cancel_plan(*store_, *id, actor_);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_THAT(again.error().message, HasSubstr("is cancelled"));
+}
+
+TEST_F(CollectionsTest, GivenBadPlans_WhenAgreed_ThenRefusedAndNothingWritten) {
+  ASSERT_TRUE(record_plan(*store_, {"C1", {"I2"}, {{"2026-07-15", "500.00"}}, ""}, actor_));
+  struct Case {
+    PlanRequest request;
+    const char* field;
+    const char* message;
+  };
+  const Case cases[] = {
+      {{"C9", {"I1"}, {{"2026-07-15", "600.00"}}, ""}, "--customer", "unknown customer"},
+      {{"C1", {"I3"}, {{"2026-07-15", "80.00"}}, ""}, "--invoice", "not an invoice of customer"},
+      {{"C1", {"I1", "I1"}, {{"2026-07-15", "600.00"}}, ""}, "--invoice", "named twice"},
+      {{"C1", {"I2"}, {{"2026-07-15", "500.00"}}, ""},
+       "--invoice",
+       "already under an open payment plan"},
+      {{"C1", {}, {{"2026-07-15", "600.00"}}, ""}, "--invoice", "name the invoices"},
+      {{"C1", {"I1"}, {}, ""}, "--installment", "needs installments"},
+      {{"C1", {"I1"}, {{"2026-06-30", "600.00"}}, ""}, "--installment", "in the past"},
+      {{"C1", {"I1"}, {{"2026-08-01", "300.00"}, {"2026-07-15", "300.00"}}, ""},
+       "--installment",
+       "date order"},
+      {{"C1", {"I1"}, {{"2026-07-15", "300.00"}, {"2026-08-15", "299.99"}}, ""},
+       "--installment",
+       "sum to 599.99 CNY, the invoices' open amount is 600.00 CNY"},
+      {{"C1", {"I1"}, {{"2026-07-15", "-600.00"}}, ""}, "--installment", "not positive"},
+      {{"C1", {"I1"}, {{"2026-07-15", "600.001"}}, ""}, "--installment", "2026-07-15=600.001"},
+      {{"C1", {"I1"}, {{"2026-13-15", "600.00"}}, ""}, "--installment", "2026-13-15"},
+  };
+  for (const auto& c : cases) {
+    auto id = record_plan(*store_, c.request, actor_);
+    ASSERT_FALSE(id.has_value()) << c.message;
+    EXPECT_EQ(id.error().field, c.field) << c.message;
+    EXPECT_THAT(id.error().message, HasSubstr(c.message));
+  }
+  size_t plans = 0;
+  store_->read_plans([&](const PaymentPlan&) { ++plans; });
+  EXPECT_EQ(plans, 1u);
+}
+
 }  // namespace
 }  // namespace huikuan

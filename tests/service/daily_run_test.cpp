@@ -218,5 +218,75 @@ TEST_F(DailyRunTest, GivenAWorkedAction_WhenClosedTwice_ThenTheSecondIsRefused) 
   EXPECT_EQ(same, 1u);
 }
 
+TEST_F(DailyRunTest, GivenAPaymentPlan_ThenItsInstallmentsReplaceTheDueDateUntilOneIsLate) {
+  const std::string customers = "customer_id,name,currency\n" + c1_ + ",Acme,CNY\n";
+  const std::string invoices = "invoice_id,customer_id,invoice_date,due_date,currency,amount\nI1," +
+                               c1_ + ",2026-04-01,2026-05-01,CNY,1000.00\n";
+  import(customers, invoices);
+  ASSERT_TRUE(record_plan(*store_,
+                          {c1_, {"I1"}, {{"2026-06-01", "500.00"}, {"2026-07-01", "500.00"}}, ""},
+                          actor("2026-05-10")));
+  Date day = *Date::parse("2026-05-11");
+  for (; day < *Date::parse("2026-06-02"); day = day + 1) run(day.to_string().c_str());
+  // The first installment is paid on its date; the second is not.
+  write_file(dir_ / "ledger" / "payments.csv",
+             "payment_id,customer_id,payment_date,currency,amount\nP1," + c1_ +
+                 ",2026-06-01,CNY,500.00\n");
+  write_file(dir_ / "ledger" / "allocations.csv",
+             "invoice_id,payment_id,amount,date\nI1,P1,500.00,2026-06-01\n");
+  import(customers, invoices);
+  for (; day < *Date::parse("2026-07-06"); day = day + 1) run(day.to_string().c_str());
+
+  std::vector<std::string> seen;
+  for (const auto& a : actions()) {
+    seen.push_back(fmt::format("{} {}{} {}", a.planned_for.to_string(), action_kind_name(a.kind),
+                               a.level ? std::to_string(a.level) : "", a.amount));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      // Before the plan's dates nothing is overdue: reminders only.
+                      "2026-05-25 reminder 50000",  // 7 days before the first installment
+                      "2026-06-01 reminder 50000",  // due today
+                      "2026-06-24 reminder 50000",
+                      "2026-07-01 reminder 50000",
+                      // The second installment late: a call the next day as for any invoice,
+                      "2026-07-02 call 50000",
+                      // the letter for 3 days overdue…
+                      "2026-07-04 letter1 50000",
+                      // …and past the 3-day grace the plan is broken: the invoice is 65 days
+                      // overdue on its own date again, and the collector is alerted.
+                      "2026-07-05 internal_alert 50000",
+                      "2026-07-05 lawyer_letter4 50000",
+                      "2026-07-05 call 50000",
+                  }));
+  std::vector<PaymentPlan> plans;
+  store_->read_plans([&](const PaymentPlan& p) { plans.push_back(p); });
+  EXPECT_EQ(plans.at(0).status, PlanStatus::kBroken);
+}
+
+TEST_F(DailyRunTest, GivenAPaymentPlanPaidInFull_ThenTheRunClosesItAsCompleted) {
+  const std::string customers = "customer_id,name,currency\n" + c1_ + ",Acme,CNY\n";
+  const std::string invoices = "invoice_id,customer_id,invoice_date,due_date,currency,amount\nI1," +
+                               c1_ + ",2026-04-01,2026-05-01,CNY,1000.00\n";
+  import(customers, invoices);
+  ASSERT_TRUE(record_plan(*store_,
+                          {c1_, {"I1"}, {{"2026-06-01", "500.00"}, {"2026-07-01", "500.00"}}, ""},
+                          actor("2026-05-10")));
+  write_file(dir_ / "ledger" / "payments.csv",
+             "payment_id,customer_id,payment_date,currency,amount\nP1," + c1_ +
+                 ",2026-05-20,CNY,1000.00\n");
+  write_file(dir_ / "ledger" / "allocations.csv",
+             "invoice_id,payment_id,amount,date\nI1,P1,1000.00,2026-05-20\n");
+  import(customers, invoices);
+  run("2026-05-19");
+  std::vector<PaymentPlan> plans;
+  store_->read_plans([&](const PaymentPlan& p) { plans.push_back(p); });
+  EXPECT_EQ(plans.at(0).status, PlanStatus::kOpen);
+  run("2026-05-21");
+  plans.clear();
+  store_->read_plans([&](const PaymentPlan& p) { plans.push_back(p); });
+  EXPECT_EQ(plans.at(0).status, PlanStatus::kCompleted);
+  EXPECT_TRUE(actions("2026-05-21").empty());
+}
+
 }  // namespace
 }  // namespace huikuan
