@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "app/assign_command.h"
 #include "app/cli_common.h"
 #include "app/collection_commands.h"
+#include "app/serve_command.h"
 #include "engine/aging.h"
 #include "engine/kpi.h"
 #include "io/ledger_generator.h"
@@ -89,17 +91,33 @@ int run_aging(const ReportOptions& options, const std::string& as_of_text, const
   return written ? 0 : print_error(written.error());
 }
 
-int run_kpi(const ReportOptions& options, const std::string& from_text,
-            const std::string& to_text) {
-  auto from = parse_date_option(from_text, "--from");
+struct KpiOptions {
+  std::string from, to;
+  std::string by;           // "" (per currency) or "variant"
+  std::string policy_path;  // for --by variant; "" = the shipped policy
+};
+
+int run_kpi(const ReportOptions& options, const KpiOptions& kpi) {
+  auto from = parse_date_option(kpi.from, "--from");
   if (!from) return print_error(from.error());
-  auto to = parse_date_option(to_text, "--to");
+  auto to = parse_date_option(kpi.to, "--to");
   if (!to) return print_error(to.error());
   auto format = parse_report_format(options.format);
   if (!format) return print_error(format.error());
+  if (!kpi.by.empty() && kpi.by != "variant") {
+    return print_error(
+        Error{fmt::format("'{}' is not a KPI grouping; use variant", kpi.by), "--by", ""});
+  }
+  std::optional<Policy> policy;  // only a grouping by variant needs one
+  if (!kpi.by.empty()) {
+    auto loaded = policy_from_option(kpi.policy_path);
+    if (!loaded) return print_error(loaded.error());
+    policy = std::move(*loaded);
+  }
   auto snapshot = open_snapshot(options.db);
   if (!snapshot) return print_error(snapshot.error());
-  auto report = compute_kpis(**snapshot, *from, *to);
+  auto report = policy ? compute_kpis(**snapshot, *from, *to, variant_groups(**snapshot, *policy))
+                       : compute_kpis(**snapshot, *from, *to);
   if (!report) return print_error(report.error());
   auto written = write_report(*report, *format, options.out, std::cout);
   return written ? 0 : print_error(written.error());
@@ -154,7 +172,8 @@ int run(int argc, char** argv) {
   auto* report = app.add_subcommand("report", "Reports over the ledger");
   report->require_subcommand(1);
   ReportOptions aging_options, kpi_options;
-  std::string as_of, by = "customer", buckets, from, to;
+  KpiOptions kpi_request;
+  std::string as_of, by = "customer", buckets;
   auto* aging = report->add_subcommand("aging", "Open receivables by days overdue, as of any date");
   add_report_options(*aging, aging_options);
   aging->add_option("--as-of", as_of, "Age as of this date (YYYY-MM-DD)")->required();
@@ -165,8 +184,13 @@ int run(int argc, char** argv) {
   auto* kpi = report->add_subcommand(
       "kpi", "DSO, best possible DSO, average days delinquent, CEI, overdue rate");
   add_report_options(*kpi, kpi_options);
-  kpi->add_option("--from", from, "First day of the period (YYYY-MM-DD)")->required();
-  kpi->add_option("--to", to, "Last day of the period (YYYY-MM-DD)")->required();
+  kpi->add_option("--from", kpi_request.from, "First day of the period (YYYY-MM-DD)")->required();
+  kpi->add_option("--to", kpi_request.to, "Last day of the period (YYYY-MM-DD)")->required();
+  kpi->add_option("--by", kpi_request.by,
+                  "variant: one row per champion/challenger variant and currency");
+  kpi->add_option("--policy", kpi_request.policy_path,
+                  "With --by variant: the policy defining the variants (default: the shipped "
+                  "config/policy.toml)");
 
   GeneratorOptions gen_options;
   std::string gen_out, gen_as_of;
@@ -182,6 +206,7 @@ int run(int argc, char** argv) {
 
   CollectionCommands collection_commands(app);
   AssignCommand assign_command(app);
+  ServeCommand serve_command(app);
 
   try {
     app.parse(argc, argv);
@@ -192,10 +217,11 @@ int run(int argc, char** argv) {
   try {
     if (*import) return run_import(db, import_options);
     if (*aging) return run_aging(aging_options, as_of, by, buckets);
-    if (*kpi) return run_kpi(kpi_options, from, to);
+    if (*kpi) return run_kpi(kpi_options, kpi_request);
     if (*gen) return run_gen(gen_options, gen_as_of, gen_out);
     if (auto code = collection_commands.run()) return *code;
     if (auto code = assign_command.run()) return *code;
+    if (auto code = serve_command.run()) return *code;
   } catch (const std::exception& e) {
     std::cerr << "huikuan: " << e.what() << '\n';
     return kFailure;

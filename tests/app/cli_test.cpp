@@ -11,9 +11,11 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -294,6 +296,90 @@ TEST_F(CliTest, GivenAnImportedLedger_WhenKpisAsJson_ThenEveryCurrencyHasTheFive
       EXPECT_TRUE(row[key].is_number() || row[key].is_null()) << key;
     }
   }
+}
+
+// Credit sales per currency of a KPI JSON report's rows, summed over any grouping.
+std::map<std::string, int64_t> credit_sales_by_currency(const nlohmann::json& report) {
+  std::map<std::string, int64_t> sums;
+  for (const auto& row : report["currencies"]) {
+    const std::string code = row["currency"];
+    sums[code] += *parse_minor_units(row["credit_sales"].get<std::string>(),
+                                     Currency::find(code)->minor_digits);
+  }
+  return sums;
+}
+
+TEST_F(CliTest, GivenTheShippedPolicy_WhenKpisByVariant_ThenOneRowPerVariantAndCurrency) {
+  const std::vector<std::string> kpi{"report",     "kpi",  "--db",       db(),       "--from",
+                                     "2026-01-01", "--to", "2026-06-30", "--format", "json"};
+  std::vector<std::string> by_variant = kpi;
+  by_variant.insert(by_variant.end(), {"--by", "variant"});
+  const CliRun run = huikuan(by_variant);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const CliRun plain = huikuan(kpi);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+
+  const auto json = nlohmann::json::parse(run.out);
+  const auto total = nlohmann::json::parse(plain.out);
+  ASSERT_FALSE(json["currencies"].empty());
+  std::set<std::pair<std::string, std::string>> keys;
+  for (const auto& row : json["currencies"]) {
+    ASSERT_TRUE(row.contains("variant"));
+    EXPECT_THAT(row["variant"].get<std::string>(), ::testing::AnyOf("champion", "fast_letters"));
+    EXPECT_TRUE(keys.emplace(row["variant"], row["currency"]).second) << row.dump();
+    for (const char* key : {"dso", "bpdso", "add", "cei", "overdue_rate"}) {
+      EXPECT_TRUE(row[key].is_number() || row[key].is_null()) << key;
+    }
+  }
+  EXPECT_EQ(json["currencies"][0]["variant"], "champion");  // the policy's order
+  // The variants split the ledger: together they are the whole report; without --by the rows
+  // carry no variant.
+  EXPECT_EQ(credit_sales_by_currency(json), credit_sales_by_currency(total));
+  for (const auto& row : total["currencies"]) EXPECT_FALSE(row.contains("variant"));
+
+  std::vector<std::string> as_csv = by_variant;
+  as_csv[as_csv.size() - 3] = "csv";  // --format json -> csv
+  const CliRun csv = huikuan(as_csv);
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(lines_of(csv.out).at(0),
+              StartsWith("section,variant,currency,dso,bpdso,add,cei,"));  // section: period
+}
+
+TEST_F(CliTest, GivenAPolicyFile_WhenKpisByVariant_ThenItsVariantsAreUsed) {
+  TempDir dir;
+  std::string policy = read_file(fs::path(HUIKUAN_SOURCE_DIR) / "config" / "policy.toml");
+  const std::string variant = "name = \"fast_letters\"\npercent = 10\n";
+  const size_t at = policy.find(variant);
+  ASSERT_NE(at, std::string::npos);
+  policy.replace(at, variant.size(), "name = \"everyone\"\npercent = 100\n");
+  write_file(dir / "policy.toml", policy);
+
+  const CliRun run =
+      huikuan({"report", "kpi", "--db", db(), "--from", "2026-01-01", "--to", "2026-06-30",
+               "--format", "json", "--by", "variant", "--policy", (dir / "policy.toml").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto json = nlohmann::json::parse(run.out);
+  ASSERT_FALSE(json["currencies"].empty());
+  for (const auto& row : json["currencies"]) EXPECT_EQ(row["variant"], "everyone");
+}
+
+TEST_F(CliTest, GivenAnUnknownGrouping_WhenKpisAreRequested_ThenExitTwoNamingBy) {
+  const CliRun run = huikuan({"report", "kpi", "--db", db(), "--from", "2026-01-01", "--to",
+                              "2026-06-30", "--by", "region"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--by"));
+  EXPECT_THAT(run.err, HasSubstr("'region'"));
+  EXPECT_TRUE(run.out.empty());
+}
+
+TEST_F(CliTest, GivenABrokenPolicyFile_WhenKpisByVariant_ThenExitTwoWithItsLine) {
+  TempDir dir;
+  write_file(dir / "policy.toml", "name = \"x\"\n");
+  const CliRun run =
+      huikuan({"report", "kpi", "--db", db(), "--from", "2026-01-01", "--to", "2026-06-30", "--by",
+               "variant", "--policy", (dir / "policy.toml").string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("policy.toml:1: "));
 }
 
 TEST_F(CliTest, GivenAnImpossibleAsOfDate_WhenAgingIsRequested_ThenExitTwoNamingTheOption) {

@@ -1,0 +1,88 @@
+#include "app/serve_command.h"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "app/cli_common.h"
+#include "http/current_snapshot.h"
+#include "http/report_routes.h"
+#include "http/server.h"
+#include "http/system_routes.h"
+#include "service/snapshot_loader.h"
+
+namespace huikuan {
+
+ServeCommand::ServeCommand(CLI::App& app) {
+  command_ = app.add_subcommand("serve", "Serve the HTTP API over a ledger database");
+  command_->add_option("--db", db_, "Ledger database (SQLite file)")->capture_default_str();
+  command_->add_option("--listen", listen_,
+                       "HOST:PORT to listen on (port 0: any free port); default from --config, "
+                       "else 127.0.0.1:8080");
+  command_->add_option("--config", config_path_,
+                       "Server configuration (TOML, see config/server.toml)");
+}
+
+std::optional<int> ServeCommand::run() {
+  if (!*command_) return std::nullopt;
+  return serve();
+}
+
+int ServeCommand::serve() {
+  // Diagnostics go to standard error; standard output carries only the "listening on" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("huikuan"));
+  auto config = config_path_.empty() ? Result<http::ServerConfig>(http::ServerConfig{})
+                                     : http::load_server_config(config_path_);
+  if (!config) return print_error(config.error());
+  auto address = http::parse_listen_address(listen_.empty() ? config->listen : listen_);
+  if (!address) return print_error(address.error());
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  auto access_log = http::AccessLog::open(config->access_log);
+  if (!access_log) return print_error(access_log.error());
+
+  http::Metrics metrics;
+  http::CurrentSnapshot snapshot;
+  http::Router router;
+  http::add_system_routes(router, metrics, [&snapshot] { return snapshot.get() != nullptr; });
+  http::add_report_routes(router, snapshot);
+
+  http::Server server(*config, router, metrics, **access_log);
+  auto port = server.listen(*address);
+  if (!port) {
+    print_error(port.error());
+    return kFailure;
+  }
+  server.stop_on_signals();
+  // Scripts and tests read the bound port from this line (useful with port 0).
+  std::cout << fmt::format("listening on {}:{}", address->host, *port) << std::endl;
+
+  // Serve /healthz at once; /readyz turns 200 when the ledger is loaded.
+  std::atomic<bool> load_failed{false};
+  std::thread loader([&] {
+    const auto started = std::chrono::steady_clock::now();
+    auto loaded = load_snapshot(**store, snapshot_cache_path(db_));
+    if (!loaded) {
+      spdlog::error("cannot load the ledger: {}", loaded.error().to_string());
+      load_failed = true;
+      server.stop();
+      return;
+    }
+    snapshot.publish(*std::move(loaded));
+    spdlog::info("ledger loaded: {} customers in {} ms; ready", snapshot.get()->customer_count(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count());
+  });
+  server.run();
+  loader.join();
+  spdlog::info("stopped");
+  return load_failed ? kFailure : 0;
+}
+
+}  // namespace huikuan

@@ -1,0 +1,15 @@
+#pragma once
+// /api/v1/reports: the CLI's reports over HTTP, with the same semantics and JSON.
+
+#include "http/current_snapshot.h"
+#include "http/router.h"
+
+namespace huikuan::http {
+
+//! GET /api/v1/reports/aging?as_of=YYYY-MM-DD[&by=customer|collector|region|industry|currency]
+//! [&buckets=30,60,90,180,365]: the JSON of `huikuan report aging --format json`, from the
+//! snapshot current when the request starts. 400 names the bad parameter; 503 before the
+//! ledger is loaded.
+void add_report_routes(Router& router, const CurrentSnapshot& snapshot);
+
+}  // namespace huikuan::http

@@ -1,0 +1,187 @@
+#include "http/server_config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace huikuan::http {
+namespace {
+
+using std::chrono::seconds;
+
+// Collects every problem in the file, each located "source:line".
+class Problems {
+ public:
+  explicit Problems(std::string source) : source_(std::move(source)) {}
+
+  void add(const toml::source_region& at, std::string field, std::string message) {
+    const uint32_t line = std::max<uint32_t>(at.begin.line, 1);
+    errors_.emplace_back(
+        line, Error{std::move(message), std::move(field), fmt::format("{}:{}", source_, line)});
+  }
+  bool empty() const { return errors_.empty(); }
+  //! The first problem in file order, with every other one's full line appended to its
+  //! message (toml++ hands out keys sorted by name, not by line).
+  Error combined() {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    Error first = errors_.front().second;
+    for (size_t i = 1; i < errors_.size(); ++i) {
+      first.message += "\n" + errors_[i].second.to_string();
+    }
+    return first;
+  }
+
+ private:
+  std::string source_;
+  std::vector<std::pair<uint32_t, Error>> errors_;
+};
+
+// How each key of [server] is read into the config.
+using KeyReader = std::function<void(const toml::node&, const std::string&, Problems&)>;
+
+KeyReader integer(int64_t min, int64_t max, std::function<void(int64_t)> store) {
+  return [=](const toml::node& node, const std::string& field, Problems& problems) {
+    const auto* value = node.as_integer();
+    if (value == nullptr) return problems.add(node.source(), field, "must be an integer");
+    if (value->get() < min || value->get() > max) {
+      return problems.add(node.source(), field,
+                          fmt::format("must be between {} and {}, not {}", min, max, value->get()));
+    }
+    store(value->get());
+  };
+}
+
+KeyReader text(std::function<std::optional<Error>(const std::string&)> store) {
+  return [=](const toml::node& node, const std::string& field, Problems& problems) {
+    const auto* value = node.as_string();
+    if (value == nullptr) return problems.add(node.source(), field, "must be a string");
+    if (auto error = store(value->get())) problems.add(node.source(), field, error->message);
+  };
+}
+
+std::map<std::string, KeyReader, std::less<>> server_keys(ServerConfig& config) {
+  constexpr int64_t kMaxThreads = 1024, kDay = 86'400;
+  return {
+      {"listen", text([&config](const std::string& value) -> std::optional<Error> {
+         auto address = parse_listen_address(value);
+         if (!address) return address.error();
+         config.listen = value;
+         return std::nullopt;
+       })},
+      {"io_threads",
+       integer(0, kMaxThreads,
+               [&config](int64_t v) { config.io_threads = static_cast<unsigned>(v); })},
+      {"worker_threads",
+       integer(0, kMaxThreads,
+               [&config](int64_t v) { config.worker_threads = static_cast<unsigned>(v); })},
+      {"max_body_bytes",
+       integer(1, int64_t{1} << 40,
+               [&config](int64_t v) { config.max_body_bytes = static_cast<size_t>(v); })},
+      {"max_header_bytes",
+       integer(1024, 1 << 20,
+               [&config](int64_t v) { config.max_header_bytes = static_cast<size_t>(v); })},
+      {"max_connections",
+       integer(1, 1'000'000,
+               [&config](int64_t v) { config.max_connections = static_cast<size_t>(v); })},
+      {"request_timeout_seconds",
+       integer(1, kDay, [&config](int64_t v) { config.request_timeout = seconds(v); })},
+      {"idle_timeout_seconds",
+       integer(1, kDay, [&config](int64_t v) { config.idle_timeout = seconds(v); })},
+      {"drain_timeout_seconds",
+       integer(0, kDay, [&config](int64_t v) { config.drain_timeout = seconds(v); })},
+      {"access_log", text([&config](const std::string& value) -> std::optional<Error> {
+         if (value.empty()) return Error{"must be \"-\", \"off\" or a file path", {}, {}};
+         config.access_log = value;
+         return std::nullopt;
+       })},
+  };
+}
+
+std::string key_list(const std::map<std::string, KeyReader, std::less<>>& keys) {
+  std::string list;
+  for (const auto& [key, reader] : keys) list += (list.empty() ? "" : ", ") + key;
+  return list;
+}
+
+}  // namespace
+
+Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::string& source) {
+  toml::table document;
+  try {
+    document = toml::parse(toml_text, std::string_view(source));
+  } catch (const toml::parse_error& e) {
+    return tl::unexpected(
+        Error{std::string(e.description()),
+              {},
+              fmt::format("{}:{}", source, std::max<uint32_t>(e.source().begin.line, 1))});
+  }
+  ServerConfig config;
+  Problems problems(source);
+  for (auto&& [key, node] : document) {
+    if (key.str() != "server") {
+      problems.add(key.source(), std::string(key.str()), "unknown table; expected [server]");
+      continue;
+    }
+    const toml::table* server = node.as_table();
+    if (server == nullptr) {
+      problems.add(node.source(), "server", "must be a table");
+      continue;
+    }
+    const auto keys = server_keys(config);
+    for (auto&& [name, value] : *server) {
+      const std::string field = fmt::format("server.{}", name.str());
+      auto reader = keys.find(name.str());
+      if (reader == keys.end()) {
+        problems.add(name.source(), field,
+                     fmt::format("unknown key; expected one of {}", key_list(keys)));
+        continue;
+      }
+      reader->second(value, field, problems);
+    }
+  }
+  if (!problems.empty()) return tl::unexpected(problems.combined());
+  return config;
+}
+
+Result<ServerConfig> load_server_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return tl::unexpected(Error{"cannot open the server configuration", "--config", path});
+  std::ostringstream content;
+  content << in.rdbuf();
+  return parse_server_config(content.str(), path);
+}
+
+Result<ListenAddress> parse_listen_address(std::string_view text) {
+  const auto bad = [&] {
+    return fail(fmt::format("'{}' is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", text),
+                "--listen");
+  };
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  std::string_view host = text.substr(0, colon), port_text = text.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return bad();
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return bad();  // an IPv6 address needs brackets
+  }
+  unsigned port = 0;
+  const auto [end, error] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() ||
+      port > std::numeric_limits<uint16_t>::max()) {
+    return bad();
+  }
+  return ListenAddress{std::string(host), static_cast<uint16_t>(port)};
+}
+
+}  // namespace huikuan::http

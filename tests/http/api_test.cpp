@@ -1,0 +1,260 @@
+// Given an imported ledger served over HTTP, when reports are asked for, then they are the
+// CLI's reports byte for byte in meaning; and `huikuan serve` itself starts, becomes ready and
+// stops cleanly on SIGTERM.
+
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "http/server_fixture.h"
+#include "io/ledger_generator.h"
+#include "service/import_fixture.h"
+#include "service/importer.h"
+#include "service/snapshot_loader.h"
+#include "store/store.h"
+
+namespace huikuan {
+namespace {
+
+using testing::fetch;
+using ::testing::HasSubstr;
+using testing::HttpResponse;
+using testing::TempDir;
+using testing::TestServer;
+using namespace std::chrono_literals;
+
+std::string quoted(const std::string& arg) {
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+//! Runs the huikuan binary with `args`, capturing its exit code and output.
+CliRun huikuan(const std::vector<std::string>& args) {
+  TempDir capture("cli");
+  std::string command = quoted(HUIKUAN_BINARY);
+  for (const auto& arg : args) command += " " + quoted(arg);
+  command += " >" + quoted((capture / "out").string()) + " 2>" + quoted((capture / "err").string());
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(capture / "out"),
+          read_file(capture / "err")};
+}
+
+// One generated and imported ledger for the whole suite.
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir("api");
+    GeneratorOptions options;
+    options.customers = 60;
+    options.seed = 11;
+    const std::string ledger = (dir_->path() / "ledger").string();
+    ASSERT_TRUE(generate_ledger(options, ledger));
+    auto store = Store::open(db());
+    ASSERT_TRUE(store) << store.error().to_string();
+    ImportOptions import;
+    import.dir = ledger;
+    import.build_snapshot = true;
+    auto imported = import_ledger(**store, import);
+    ASSERT_TRUE(imported);
+    snapshot_ = new std::shared_ptr<const Snapshot>(imported->snapshot);
+  }
+  static void TearDownTestSuite() {
+    delete snapshot_;
+    delete dir_;
+  }
+  static std::string db() { return (dir_->path() / "huikuan.db").string(); }
+
+  void SetUp() override { server_.snapshot().publish(*snapshot_); }
+
+  static TempDir* dir_;
+  static std::shared_ptr<const Snapshot>* snapshot_;
+  TestServer server_;
+};
+TempDir* ApiTest::dir_ = nullptr;
+std::shared_ptr<const Snapshot>* ApiTest::snapshot_ = nullptr;
+
+void expect_bad_parameter(const HttpResponse& response, const std::string& field) {
+  EXPECT_EQ(response.result_int(), 400) << response.body();
+  const auto json = nlohmann::json::parse(response.body());
+  EXPECT_EQ(json["error"]["code"], "bad_request");
+  EXPECT_EQ(json["error"]["field"], field);
+  EXPECT_FALSE(json["error"]["message"].get<std::string>().empty());
+}
+
+TEST_F(ApiTest, GivenEachGrouping_WhenAgingIsAsked_ThenTheJsonIsTheClis) {
+  for (const char* by : {"customer", "collector", "region", "industry", "currency"}) {
+    const HttpResponse response =
+        fetch(server_.port(), fmt::format("/api/v1/reports/aging?as_of=2026-05-31&by={}", by));
+    ASSERT_EQ(response.result_int(), 200) << response.body();
+    EXPECT_EQ(response[boost::beast::http::field::content_type], "application/json");
+    const CliRun cli = huikuan(
+        {"report", "aging", "--db", db(), "--as-of", "2026-05-31", "--by", by, "--format", "json"});
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    EXPECT_EQ(nlohmann::json::parse(response.body()), nlohmann::json::parse(cli.out)) << by;
+    EXPECT_EQ(response.body() + "\n", cli.out) << by;  // the same writer, the same text
+  }
+}
+
+TEST_F(ApiTest, GivenCustomBuckets_WhenAgingIsAsked_ThenTheyAreTheClis) {
+  const HttpResponse response =
+      fetch(server_.port(), "/api/v1/reports/aging?as_of=2026-06-30&buckets=15%2C45");
+  ASSERT_EQ(response.result_int(), 200) << response.body();
+  const CliRun cli = huikuan({"report", "aging", "--db", db(), "--as-of", "2026-06-30", "--buckets",
+                              "15,45", "--format", "json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(nlohmann::json::parse(response.body()), nlohmann::json::parse(cli.out));
+  EXPECT_EQ(nlohmann::json::parse(response.body())["buckets"],
+            nlohmann::json({"not_due", "1-15", "16-45", "over_45"}));
+}
+
+TEST_F(ApiTest, GivenBadParameters_WhenAgingIsAsked_Then400NamesTheParameter) {
+  const uint16_t port = server_.port();
+  expect_bad_parameter(fetch(port, "/api/v1/reports/aging"), "as_of");
+  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-02-30"), "as_of");
+  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=30%2F06%2F2026"), "as_of");
+  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-06-30&by=planet"), "by");
+  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-06-30&buckets=60,30"),
+                       "buckets");
+  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-06-30&asof=x"), "asof");
+}
+
+TEST(ApiReadinessTest, GivenNoLedgerLoaded_WhenAgingIsAsked_Then503) {
+  TestServer server;
+  const HttpResponse response = fetch(server.port(), "/api/v1/reports/aging?as_of=2026-06-30");
+  EXPECT_EQ(response.result_int(), 503);
+  EXPECT_EQ(nlohmann::json::parse(response.body())["error"]["code"], "not_ready");
+}
+
+// `huikuan serve` as an operator runs it.
+class ServeProcess {
+ public:
+  ServeProcess(const std::vector<std::string>& args, const std::filesystem::path& stderr_file) {
+    // Everything the child needs is prepared before fork(): the test process has threads, so
+    // the child may only make async-signal-safe calls (no allocation) until exec.
+    std::vector<char*> argv{const_cast<char*>(HUIKUAN_BINARY)};
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    const std::string err_path = stderr_file.string();
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(err, STDERR_FILENO);
+      close(out[0]);
+      execv(HUIKUAN_BINARY, argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = out[0];
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(stdout_);
+  }
+
+  //! The first line the server prints, within `within`.
+  std::string first_line(std::chrono::milliseconds within) {
+    std::string line;
+    pollfd ready{stdout_, POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      if (poll(&ready, 1, 100) <= 0) continue;
+      char buffer[256];
+      const ssize_t n = read(stdout_, buffer, sizeof buffer);
+      if (n <= 0) break;
+      line.append(buffer, static_cast<size_t>(n));
+    }
+    return line.substr(0, line.find('\n'));
+  }
+
+  //! Sends `signal` and returns the exit code, or -1 if it did not exit normally in time.
+  int stop_with(int signal, std::chrono::milliseconds within) {
+    kill(pid_, signal);
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_ = -1;
+  bool exited_ = false;
+};
+
+TEST_F(ApiTest, GivenServeOnPortZero_WhenStarted_ThenItBecomesReadyAndStopsOnSigterm) {
+  TempDir dir("serve");
+  testing::write_file(dir / "server.toml",
+                      fmt::format("[server]\nio_threads = 2\naccess_log = \"{}\"\n",
+                                  (dir / "access.log").string()));
+  ServeProcess serve({"serve", "--db", db(), "--listen", "127.0.0.1:0", "--config",
+                      (dir / "server.toml").string()},
+                     dir / "stderr");
+  const std::string line = serve.first_line(10s);
+  std::smatch port;
+  ASSERT_TRUE(std::regex_match(line, port, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")))
+      << line << read_file(dir / "stderr");
+  const auto bound = static_cast<uint16_t>(std::stoi(port[1]));
+
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (fetch(bound, "/readyz").result_int() != 200) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << read_file(dir / "stderr");
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(fetch(bound, "/healthz").result_int(), 200);
+  EXPECT_EQ(fetch(bound, "/api/v1/reports/aging?as_of=2026-06-30&by=currency").result_int(), 200);
+
+  EXPECT_EQ(serve.stop_with(SIGTERM, 10s), 0) << read_file(dir / "stderr");
+  EXPECT_THAT(read_file(dir / "stderr"), HasSubstr("shutting down"));
+  EXPECT_THAT(read_file(dir / "access.log"), HasSubstr(R"("path":"/api/v1/reports/aging")"));
+}
+
+TEST_F(ApiTest, GivenAConfigWithAnUnknownKey_WhenServeStarts_ThenExit2WithFileAndLine) {
+  TempDir dir("serve");
+  const std::string config = (dir / "bad.toml").string();
+  testing::write_file(config, "[server]\nio_threads = 1\nbogus = 3\n");
+  const CliRun run = huikuan({"serve", "--db", db(), "--config", config});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr(config + ":3: server.bogus: unknown key"));
+}
+
+TEST(ServeCommandTest, GivenNoDatabase_WhenServeStarts_ThenExit2NamingDb) {
+  TempDir dir("serve");
+  const CliRun run = huikuan({"serve", "--db", (dir / "missing.db").string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--db"));
+}
+
+}  // namespace
+}  // namespace huikuan
