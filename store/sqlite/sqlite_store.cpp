@@ -493,15 +493,10 @@ class SqliteStore final : public Store {
     insert.bind(7, p.customer_id);
     insert.exec();
     const int64_t id = db_.getLastInsertRowid();
-    SQLite::Statement link(db_,
-                           "INSERT INTO promise_invoices (promise_id, invoice_id) "
-                           "SELECT ?, id FROM invoices WHERE external_id = ?");
-    for (const auto& invoice : p.invoice_ids) {
-      link.bind(1, id);
-      link.bind(2, invoice);
-      link.exec();
-      link.reset();
-    }
+    link_invoices(
+        "INSERT INTO promise_invoices (promise_id, invoice_id) "
+        "SELECT ?, id FROM invoices WHERE external_id = ?",
+        id, p.invoice_ids);
     return id;
   }
 
@@ -558,15 +553,10 @@ class SqliteStore final : public Store {
       installment.exec();
       installment.reset();
     }
-    SQLite::Statement link(db_,
-                           "INSERT INTO plan_invoices (plan_id, invoice_id) "
-                           "SELECT ?, id FROM invoices WHERE external_id = ?");
-    for (const auto& invoice : p.invoice_ids) {
-      link.bind(1, id);
-      link.bind(2, invoice);
-      link.exec();
-      link.reset();
-    }
+    link_invoices(
+        "INSERT INTO plan_invoices (plan_id, invoice_id) "
+        "SELECT ?, id FROM invoices WHERE external_id = ?",
+        id, p.invoice_ids);
     return id;
   }
 
@@ -756,6 +746,17 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Links row `id` to invoices by external id with `sql` (parameters: id, external id).
+  void link_invoices(const char* sql, int64_t id, const std::vector<std::string>& invoice_ids) {
+    SQLite::Statement link(db_, sql);
+    for (const auto& invoice : invoice_ids) {
+      link.bind(1, id);
+      link.bind(2, invoice);
+      link.exec();
+      link.reset();
+    }
+  }
+
   void read_actions_where(const char* where, const std::string& value, bool with_invoice_ids,
                           const std::function<void(const Action&)>& row) {
     SQLite::Statement query(

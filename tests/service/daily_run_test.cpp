@@ -56,6 +56,29 @@ class DailyRunTest : public ::testing::Test {
                        a.channel, a.scheduled_at, a.amount, a.rule);
   }
 
+  // I1: 1000.00 due 2026-05-01, under a plan agreed on 2026-05-10 of two installments of
+  // 500.00 on 2026-06-01 and 2026-07-01.
+  void agree_two_installments() {
+    import("customer_id,name,currency\n" + c1_ + ",Acme,CNY\n",
+           "invoice_id,customer_id,invoice_date,due_date,currency,amount\nI1," + c1_ +
+               ",2026-04-01,2026-05-01,CNY,1000.00\n");
+    ASSERT_TRUE(record_plan(*store_,
+                            {c1_, {"I1"}, {{"2026-06-01", "500.00"}, {"2026-07-01", "500.00"}}, ""},
+                            actor("2026-05-10")));
+  }
+  // Imports a payment of `amount` on `date`, allocated to I1 (the import keeps the rest).
+  void pay_i1(const char* date, const char* amount) {
+    write_file(dir_ / "ledger" / "payments.csv",
+               fmt::format("payment_id,customer_id,payment_date,currency,amount\nP1,{},{},CNY,{}\n",
+                           c1_, date, amount));
+    write_file(dir_ / "ledger" / "allocations.csv",
+               fmt::format("invoice_id,payment_id,amount,date\nI1,P1,{},{}\n", amount, date));
+    ImportOptions options;
+    options.dir = (dir_ / "ledger").string();
+    auto imported = import_ledger(*store_, options);
+    ASSERT_TRUE(imported.has_value()) << imported.error().errors.front().to_string();
+  }
+
   TempDir dir_{"run"};
   std::unique_ptr<Store> store_;
   const std::string c1_ = champion("C1");
@@ -219,22 +242,11 @@ TEST_F(DailyRunTest, GivenAWorkedAction_WhenClosedTwice_ThenTheSecondIsRefused) 
 }
 
 TEST_F(DailyRunTest, GivenAPaymentPlan_ThenItsInstallmentsReplaceTheDueDateUntilOneIsLate) {
-  const std::string customers = "customer_id,name,currency\n" + c1_ + ",Acme,CNY\n";
-  const std::string invoices = "invoice_id,customer_id,invoice_date,due_date,currency,amount\nI1," +
-                               c1_ + ",2026-04-01,2026-05-01,CNY,1000.00\n";
-  import(customers, invoices);
-  ASSERT_TRUE(record_plan(*store_,
-                          {c1_, {"I1"}, {{"2026-06-01", "500.00"}, {"2026-07-01", "500.00"}}, ""},
-                          actor("2026-05-10")));
+  agree_two_installments();
   Date day = *Date::parse("2026-05-11");
   for (; day < *Date::parse("2026-06-02"); day = day + 1) run(day.to_string().c_str());
   // The first installment is paid on its date; the second is not.
-  write_file(dir_ / "ledger" / "payments.csv",
-             "payment_id,customer_id,payment_date,currency,amount\nP1," + c1_ +
-                 ",2026-06-01,CNY,500.00\n");
-  write_file(dir_ / "ledger" / "allocations.csv",
-             "invoice_id,payment_id,amount,date\nI1,P1,500.00,2026-06-01\n");
-  import(customers, invoices);
+  pay_i1("2026-06-01", "500.00");
   for (; day < *Date::parse("2026-07-06"); day = day + 1) run(day.to_string().c_str());
 
   std::vector<std::string> seen;
@@ -264,19 +276,8 @@ TEST_F(DailyRunTest, GivenAPaymentPlan_ThenItsInstallmentsReplaceTheDueDateUntil
 }
 
 TEST_F(DailyRunTest, GivenAPaymentPlanPaidInFull_ThenTheRunClosesItAsCompleted) {
-  const std::string customers = "customer_id,name,currency\n" + c1_ + ",Acme,CNY\n";
-  const std::string invoices = "invoice_id,customer_id,invoice_date,due_date,currency,amount\nI1," +
-                               c1_ + ",2026-04-01,2026-05-01,CNY,1000.00\n";
-  import(customers, invoices);
-  ASSERT_TRUE(record_plan(*store_,
-                          {c1_, {"I1"}, {{"2026-06-01", "500.00"}, {"2026-07-01", "500.00"}}, ""},
-                          actor("2026-05-10")));
-  write_file(dir_ / "ledger" / "payments.csv",
-             "payment_id,customer_id,payment_date,currency,amount\nP1," + c1_ +
-                 ",2026-05-20,CNY,1000.00\n");
-  write_file(dir_ / "ledger" / "allocations.csv",
-             "invoice_id,payment_id,amount,date\nI1,P1,1000.00,2026-05-20\n");
-  import(customers, invoices);
+  agree_two_installments();
+  pay_i1("2026-05-20", "1000.00");
   run("2026-05-19");
   std::vector<PaymentPlan> plans;
   store_->read_plans([&](const PaymentPlan& p) { plans.push_back(p); });
