@@ -37,6 +37,20 @@ Result<Actor> make_actor(const std::string& name, const std::string& now) {
   return Actor{name, *parsed};
 }
 
+int print_tables(const std::vector<Table>& tables, const std::string& format) {
+  if (format == "json") {
+    write_json(std::cout, tables);
+  } else if (format == "csv") {
+    write_csv(std::cout, tables);
+  } else if (format == "table") {
+    write_text(std::cout, tables);
+  } else {
+    return print_error(
+        Error{fmt::format("'{}' is not one of table, csv, json", format), "--format", ""});
+  }
+  return 0;
+}
+
 Result<Policy> policy_from_option(const std::string& path) {
   return path.empty() ? Result<Policy>(default_policy()) : load_policy(path);
 }

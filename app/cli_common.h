@@ -3,9 +3,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/timestamp.h"
+#include "io/table.h"
 #include "ledger/policy.h"
 #include "service/collections.h"
 #include "store/store.h"
@@ -28,6 +30,10 @@ Timestamp local_now();
 
 //! The acting user and the time: `now` (ISO 8601) overrides the clock for back-dated entry.
 Result<Actor> make_actor(const std::string& name, const std::string& now);
+
+//! Writes `tables` to stdout as a terminal table, CSV or JSON (`format`); an unknown format is
+//! bad input.
+int print_tables(const std::vector<Table>& tables, const std::string& format);
 
 //! The policy file given with --policy, or the shipped default (config/policy.toml, compiled
 //! in) when `path` is empty.

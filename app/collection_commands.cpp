@@ -15,23 +15,6 @@
 #include "service/snapshot_loader.h"
 
 namespace huikuan {
-namespace {
-
-int print_tables(const std::vector<Table>& tables, const std::string& format) {
-  if (format == "json") {
-    write_json(std::cout, tables);
-  } else if (format == "csv") {
-    write_csv(std::cout, tables);
-  } else if (format == "table") {
-    write_text(std::cout, tables);
-  } else {
-    return print_error(
-        Error{fmt::format("'{}' is not one of table, csv, json", format), "--format", ""});
-  }
-  return 0;
-}
-
-}  // namespace
 
 CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
   auto common = [&](CLI::App* command) {

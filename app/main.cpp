@@ -11,6 +11,7 @@
 #include "app/assign_command.h"
 #include "app/cli_common.h"
 #include "app/collection_commands.h"
+#include "app/identity_commands.h"
 #include "app/serve_command.h"
 #include "engine/aging.h"
 #include "engine/kpi.h"
@@ -206,6 +207,7 @@ int run(int argc, char** argv) {
 
   CollectionCommands collection_commands(app);
   AssignCommand assign_command(app);
+  IdentityCommands identity_commands(app);
   ServeCommand serve_command(app);
 
   try {
@@ -221,6 +223,7 @@ int run(int argc, char** argv) {
     if (*gen) return run_gen(gen_options, gen_as_of, gen_out);
     if (auto code = collection_commands.run()) return *code;
     if (auto code = assign_command.run()) return *code;
+    if (auto code = identity_commands.run()) return *code;
     if (auto code = serve_command.run()) return *code;
   } catch (const std::exception& e) {
     std::cerr << "huikuan: " << e.what() << '\n';

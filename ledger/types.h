@@ -70,16 +70,28 @@ struct Allocation {
   Date date;
 };
 
-//! One recorded change to a stored row: who, when, what, and the previous value.
+//! One recorded change to a stored row: who, when, what, and the previous value. The change
+//! log is the audit log: append-only and hash-chained (store/audit_chain.h). Values never hold
+//! secrets, and phones and e-mail addresses only masked.
 struct ChangeRecord {
   std::string at;      //!< ISO 8601 timestamp with offset
   std::string actor;   //!< user or process that made the change
-  std::string entity;  //!< "customer", "invoice", "payment", "allocation"
+  std::string entity;  //!< "customer", "invoice", "payment", "allocation", "user", …
   std::string key;     //!< the row's external key
   std::string field;
   std::string old_value;
   std::string new_value;
-  std::string source;  //!< where the change came from, e.g. the import directory
+  std::string source;           //!< where the change came from, e.g. the import directory
+  std::string role = {};        //!< the actor's role when a signed-in user acted
+  std::string request_id = {};  //!< the HTTP request that made the change
+};
+
+//! A stored change record with its place in the audit hash chain.
+struct AuditEntry {
+  int64_t id = 0;  //!< 1, 2, 3, … in insertion order, without gaps
+  ChangeRecord change;
+  std::string prev_hash;  //!< `hash` of record id − 1 (64 zeros for the first)
+  std::string hash;       //!< hex SHA-256 over prev_hash and every column
 };
 
 }  // namespace huikuan

@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev libexpected-dev
-  libxlsxwriter-dev libicu-dev libabsl-dev
+  libxlsxwriter-dev libicu-dev libabsl-dev libsodium-dev
   libboost1.81-dev libboost-url1.81-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format

@@ -163,8 +163,8 @@ Result<void> record_moves(Store& store, const std::vector<Placement>& placements
     auto customer = store.find_customer(placement.customer_id);
     if (!customer)
       return fail(fmt::format("customer '{}' is no longer in the ledger", placement.customer_id));
-    changes.push_back({actor.now.to_string(), actor.name, "customer", placement.customer_id,
-                       "collector", customer->collector, placement.collector_id, "assign"});
+    changes.push_back(change_by(actor, "customer", placement.customer_id, "collector",
+                                customer->collector, placement.collector_id, "assign"));
     customer->collector = placement.collector_id;
     store.update_customer(*customer);
   }

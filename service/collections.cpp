@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/money.h"
+#include "core/personal_data.h"
 
 namespace huikuan {
 namespace {
@@ -26,14 +27,8 @@ Result<Customer> existing_customer(Store& store, const std::string& id) {
 
 void record_change(Store& store, const Actor& actor, const char* entity, int64_t id,
                    const std::string& old_status, const std::string& new_value) {
-  const ChangeRecord change{actor.now.to_string(),
-                            actor.name,
-                            entity,
-                            std::to_string(id),
-                            "status",
-                            old_status,
-                            new_value,
-                            "cli"};
+  const ChangeRecord change =
+      change_by(actor, entity, std::to_string(id), "status", old_status, new_value, "cli");
   store.insert_changes({&change, 1});
   store.bump_ledger_version();
 }
@@ -75,7 +70,16 @@ Result<int64_t> record_contact(Store& store, const ContactRequest& request, cons
                     request.outcome,
                     request.note,
                     actor.name};
-    return store.insert_contact(contact);
+    const int64_t id = store.insert_contact(contact);
+    // Every contact with a debtor is audited; a note may hold phones or e-mail addresses.
+    const ChangeRecord change =
+        change_by(actor, "contact", std::to_string(id), "contact", "",
+                  fmt::format("{} {} at {}: {}{}", request.customer_id, request.channel, contact.at,
+                              request.outcome,
+                              request.note.empty() ? "" : " — " + mask_personal_data(request.note)),
+                  "cli");
+    store.insert_changes({&change, 1});
+    return id;
   });
 }
 

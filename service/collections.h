@@ -12,15 +12,10 @@
 #include "core/timestamp.h"
 #include "engine/snapshot.h"
 #include "engine/worklist.h"
+#include "service/actor.h"
 #include "store/store.h"
 
 namespace huikuan {
-
-//! Who acts and when: passed in, so use cases never read the clock themselves.
-struct Actor {
-  std::string name;
-  Timestamp now;
-};
 
 struct ContactRequest {
   std::string customer_id;

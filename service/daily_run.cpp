@@ -89,26 +89,26 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
     std::vector<ChangeRecord> changes;
     for (int64_t id : plan->broken_promises) {
       store.set_promise_status(id, PromiseStatus::kBroken);
-      changes.push_back({actor.now.to_string(), actor.name, "promise", std::to_string(id), "status",
-                         "open", "broken", fmt::format("run {}", as_of.to_string())});
+      changes.push_back(change_by(actor, "promise", std::to_string(id), "status", "open", "broken",
+                                  fmt::format("run {}", as_of.to_string())));
     }
     for (auto [ids, status] : {std::pair{&plan->broken_plans, PlanStatus::kBroken},
                                {&plan->paid_plans, PlanStatus::kCompleted}}) {
       for (int64_t id : *ids) {
         store.set_plan_status(id, status);
-        changes.push_back({actor.now.to_string(), actor.name, "payment_plan", std::to_string(id),
-                           "status", "open", plan_status_name(status),
-                           fmt::format("run {}", as_of.to_string())});
+        changes.push_back(change_by(actor, "payment_plan", std::to_string(id), "status", "open",
+                                    plan_status_name(status),
+                                    fmt::format("run {}", as_of.to_string())));
       }
     }
     summary.cases = items->size();
     summary.broken_promises = plan->broken_promises.size();
     for (const Action& a : plan->actions) ++summary.actions[action_kind_name(a.kind)];
     changes.push_back(
-        {actor.now.to_string(), actor.name, "run", as_of.to_string(), "actions", "",
-         fmt::format("{} actions for {} cases, {} promises broken", plan->actions.size(),
-                     items->size(), plan->broken_promises.size()),
-         "run"});
+        change_by(actor, "run", as_of.to_string(), "actions", "",
+                  fmt::format("{} actions for {} cases, {} promises broken", plan->actions.size(),
+                              items->size(), plan->broken_promises.size()),
+                  "run"));
     store.insert_changes(changes);
     return {};
   });
@@ -127,15 +127,10 @@ Result<void> close_action(Store& store, int64_t action_id, ActionStatus status,
           "--id");
     }
     store.close_action(action_id, status, outcome, actor.now.to_string(), actor.name);
-    const ChangeRecord change{
-        actor.now.to_string(),
-        actor.name,
-        "action",
-        std::to_string(action_id),
-        "status",
-        "planned",
+    const ChangeRecord change = change_by(
+        actor, "action", std::to_string(action_id), "status", "planned",
         fmt::format("{}{}", action_status_name(status), outcome.empty() ? "" : ": " + outcome),
-        "cli"};
+        "cli");
     store.insert_changes({&change, 1});
     return {};
   });

@@ -16,6 +16,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/personal_data.h"
 #include "io/csv_reader.h"
 #include "io/text_encoding.h"
 
@@ -131,6 +132,11 @@ Fields fields_of(const Customer& c) {
           {"country", c.country},
           {"do_not_contact", c.do_not_contact ? "true" : "false"},
           {"blacklisted", c.blacklisted ? "true" : "false"}};
+}
+
+// A field's value as the change log keeps it: contact details are personal data, masked.
+std::string logged_value(std::string_view field, const std::string& value) {
+  return is_personal_field(field) ? mask_personal_data(value) : value;
 }
 
 template <class Row, class Key>
@@ -518,7 +524,8 @@ std::optional<uint32_t> Importer::merge(Table<Record, Key>& table, Record record
     if (before[f].second == after[f].second) continue;
     changed = true;
     changes_.push_back({now_, options_.actor, entity, describe(table.rows[k]), before[f].first,
-                        before[f].second, after[f].second, options_.dir});
+                        logged_value(before[f].first, before[f].second),
+                        logged_value(after[f].first, after[f].second), options_.dir});
   }
   if (!changed) {
     ++counts.unchanged;

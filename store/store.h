@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "ledger/collections.h"
+#include "ledger/identity.h"
 #include "ledger/types.h"
 
 namespace huikuan {
@@ -67,8 +68,39 @@ class Store {
   virtual void update_payment(const Payment& row) = 0;
   virtual void update_allocation(const Allocation& row) = 0;
 
+  //! Appends to the audit log: each row gets the next id (no gaps) and the hash chaining it to
+  //! the record before (store/audit_chain.h). Call it in the transaction of the change it
+  //! records; outside one, it makes its own.
   virtual void insert_changes(std::span<const ChangeRecord> rows) = 0;
   virtual void read_changes(const std::function<void(const ChangeRecord&)>& row) = 0;
+  //! Every change record with its chain columns, by id, as stored (nothing is checked).
+  virtual void read_audit(const std::function<void(const AuditEntry&)>& row) = 0;
+
+  // Identity (ledger/identity.h). Times are stored in UTC.
+  //! Inserts and returns the new id; the caller has checked that the username is free.
+  virtual int64_t insert_user(const User& user) = 0;
+  virtual std::optional<User> find_user(std::string_view username) = 0;
+  virtual std::optional<User> find_user_by_id(int64_t id) = 0;
+  //! Every user, by username.
+  virtual void read_users(const std::function<void(const User&)>& row) = 0;
+  //! The failed sign-ins of `username`, whether or not a user has that name.
+  virtual LoginThrottle login_throttle(std::string_view username) = 0;
+  //! Records them. For a name no user has, a clean state forgets the name, and names without a
+  //! failure in the day before `now` are forgotten too.
+  virtual void set_login_throttle(std::string_view username, const LoginThrottle& throttle,
+                                  const Timestamp& now) = 0;
+  //! Inserts and returns the new id.
+  virtual int64_t insert_session(const Session& session) = 0;
+  virtual std::optional<Session> find_session(std::string_view token_hash) = 0;
+  virtual void touch_session(int64_t id, const Timestamp& last_seen) = 0;
+  virtual void delete_session(int64_t id) = 0;
+  //! Deletes the sessions whose absolute expiry is at or before `now`.
+  virtual void delete_expired_sessions(const Timestamp& now) = 0;
+  //! Inserts and returns the new id.
+  virtual int64_t insert_api_token(const ApiToken& token) = 0;
+  virtual std::optional<ApiToken> find_api_token(std::string_view token_hash) = 0;
+  virtual std::optional<ApiToken> find_api_token_by_id(int64_t id) = 0;
+  virtual void revoke_api_token(int64_t id, const Timestamp& at) = 0;
 
   // Single-row lookups for use cases that touch one customer or document.
   virtual std::optional<Customer> find_customer(std::string_view external_id) = 0;

@@ -11,6 +11,9 @@
 #include <optional>
 #include <vector>
 
+#include "core/personal_data.h"
+#include "store/audit_chain.h"
+
 extern const unsigned char sqlite_migration_001[];
 extern const std::size_t sqlite_migration_001_size;
 extern const unsigned char sqlite_migration_002[];
@@ -21,23 +24,93 @@ extern const unsigned char sqlite_migration_004[];
 extern const std::size_t sqlite_migration_004_size;
 extern const unsigned char sqlite_migration_005[];
 extern const std::size_t sqlite_migration_005_size;
+extern const unsigned char sqlite_migration_006[];
+extern const std::size_t sqlite_migration_006_size;
 
 namespace huikuan {
 namespace {
+
+// Migration 006 made the change log a hash chain: chains the records written before it, with
+// the customers' contact details they hold masked first, as they are from now on.
+void chain_existing_changes(SQLite::Database& db) {
+  SQLite::Statement query(db,
+                          "SELECT id, at, actor, role, entity, key, field, old_value, new_value, "
+                          "source, request_id FROM ledger_changes ORDER BY id");
+  SQLite::Statement update(db,
+                           "UPDATE ledger_changes SET prev_hash = ?, hash = ?, old_value = ?, "
+                           "new_value = ? WHERE id = ?");
+  std::string prev(kAuditGenesis);
+  ChangeRecord r;
+  while (query.executeStep()) {
+    const int64_t id = query.getColumn(0).getInt64();
+    r.at = query.getColumn(1).getString();
+    r.actor = query.getColumn(2).getString();
+    r.role = query.getColumn(3).getString();
+    r.entity = query.getColumn(4).getString();
+    r.key = query.getColumn(5).getString();
+    r.field = query.getColumn(6).getString();
+    r.old_value = query.getColumn(7).getString();
+    r.new_value = query.getColumn(8).getString();
+    r.source = query.getColumn(9).getString();
+    r.request_id = query.getColumn(10).getString();
+    if (r.entity == "customer" && is_personal_field(r.field)) {
+      r.old_value = mask_personal_data(r.old_value);
+      r.new_value = mask_personal_data(r.new_value);
+    }
+    std::string hash = audit_hash(prev, id, r);
+    update.bind(1, prev);
+    update.bind(2, hash);
+    update.bind(3, r.old_value);
+    update.bind(4, r.new_value);
+    update.bind(5, id);
+    update.exec();
+    update.reset();
+    prev = std::move(hash);
+  }
+}
 
 struct Migration {
   int version;
   const unsigned char* sql;
   std::size_t size;
+  void (*then)(SQLite::Database&);  // data step after the script, in its transaction
 };
 
 const Migration kMigrations[] = {
-    {1, sqlite_migration_001, sqlite_migration_001_size},
-    {2, sqlite_migration_002, sqlite_migration_002_size},
-    {3, sqlite_migration_003, sqlite_migration_003_size},
-    {4, sqlite_migration_004, sqlite_migration_004_size},
-    {5, sqlite_migration_005, sqlite_migration_005_size},
+    {1, sqlite_migration_001, sqlite_migration_001_size, nullptr},
+    {2, sqlite_migration_002, sqlite_migration_002_size, nullptr},
+    {3, sqlite_migration_003, sqlite_migration_003_size, nullptr},
+    {4, sqlite_migration_004, sqlite_migration_004_size, nullptr},
+    {5, sqlite_migration_005, sqlite_migration_005_size, nullptr},
+    {6, sqlite_migration_006, sqlite_migration_006_size, chain_existing_changes},
 };
+
+// Instants are stored in UTC, so that they compare as text.
+std::string utc_text(const Timestamp& t) {
+  return Timestamp::at(t.utc_seconds).to_string();
+}
+
+std::string optional_utc_text(const std::optional<Timestamp>& t) {
+  return t ? utc_text(*t) : std::string();
+}
+
+Timestamp timestamp_column(const SQLite::Column& column) {
+  auto t = Timestamp::parse(column.getString());
+  if (!t) throw std::runtime_error("stored row has " + t.error().message);
+  return *t;
+}
+
+// An optional instant: '' is none.
+std::optional<Timestamp> optional_timestamp_column(const SQLite::Column& column) {
+  if (column.getString().empty()) return std::nullopt;
+  return timestamp_column(column);
+}
+
+Role role_column(const SQLite::Column& column) {
+  auto role = find_role(column.getString());
+  if (!role) throw std::runtime_error("stored user has unknown role " + column.getString());
+  return *role;
+}
 
 ActionKind action_kind(const std::string& name) {
   for (auto kind : {ActionKind::kReminder, ActionKind::kLetter, ActionKind::kCall, ActionKind::kSms,
@@ -137,6 +210,7 @@ class SqliteStore final : public Store {
       if (migration.version <= current) continue;
       SQLite::Transaction transaction(db_);
       db_.exec(std::string(reinterpret_cast<const char*>(migration.sql), migration.size));
+      if (migration.then) migration.then(db_);
       SQLite::Statement record(db_,
                                "INSERT INTO schema_migrations (version, applied_at) "
                                "VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
@@ -343,39 +417,232 @@ class SqliteStore final : public Store {
   }
 
   void insert_changes(std::span<const ChangeRecord> rows) override {
+    if (rows.empty()) return;
+    // The chain needs its head and the new rows under one write lock.
+    std::optional<SQLite::Transaction> own;
+    if (sqlite3_get_autocommit(db_.getHandle()))
+      own.emplace(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    int64_t id = 0;
+    std::string prev(kAuditGenesis);
+    SQLite::Statement head(db_, "SELECT id, hash FROM ledger_changes ORDER BY id DESC LIMIT 1");
+    if (head.executeStep()) {
+      id = head.getColumn(0).getInt64();
+      prev = head.getColumn(1).getString();
+    }
     SQLite::Statement insert(db_,
-                             "INSERT INTO ledger_changes (at, actor, entity, key, field, "
-                             "old_value, new_value, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO ledger_changes (id, at, actor, role, entity, key, field, "
+                             "old_value, new_value, source, request_id, prev_hash, hash) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& r : rows) {
-      insert.bindNoCopy(1, r.at);
-      insert.bindNoCopy(2, r.actor);
-      insert.bindNoCopy(3, r.entity);
-      insert.bindNoCopy(4, r.key);
-      insert.bindNoCopy(5, r.field);
-      insert.bindNoCopy(6, r.old_value);
-      insert.bindNoCopy(7, r.new_value);
-      insert.bindNoCopy(8, r.source);
+      std::string hash = audit_hash(prev, ++id, r);
+      insert.bind(1, id);
+      insert.bindNoCopy(2, r.at);
+      insert.bindNoCopy(3, r.actor);
+      insert.bindNoCopy(4, r.role);
+      insert.bindNoCopy(5, r.entity);
+      insert.bindNoCopy(6, r.key);
+      insert.bindNoCopy(7, r.field);
+      insert.bindNoCopy(8, r.old_value);
+      insert.bindNoCopy(9, r.new_value);
+      insert.bindNoCopy(10, r.source);
+      insert.bindNoCopy(11, r.request_id);
+      insert.bindNoCopy(12, prev);
+      insert.bindNoCopy(13, hash);
       insert.exec();
       insert.reset();
+      prev = std::move(hash);
     }
+    if (own) own->commit();
   }
 
   void read_changes(const std::function<void(const ChangeRecord&)>& row) override {
+    read_audit([&](const AuditEntry& entry) { row(entry.change); });
+  }
+
+  void read_audit(const std::function<void(const AuditEntry&)>& row) override {
     SQLite::Statement query(db_,
-                            "SELECT at, actor, entity, key, field, old_value, new_value, source "
+                            "SELECT id, at, actor, role, entity, key, field, old_value, "
+                            "new_value, source, request_id, prev_hash, hash "
                             "FROM ledger_changes ORDER BY id");
-    ChangeRecord r;
+    AuditEntry e;
+    ChangeRecord& r = e.change;
     while (query.executeStep()) {
-      r.at = query.getColumn(0).getString();
-      r.actor = query.getColumn(1).getString();
-      r.entity = query.getColumn(2).getString();
-      r.key = query.getColumn(3).getString();
-      r.field = query.getColumn(4).getString();
-      r.old_value = query.getColumn(5).getString();
-      r.new_value = query.getColumn(6).getString();
-      r.source = query.getColumn(7).getString();
-      row(r);
+      e.id = query.getColumn(0).getInt64();
+      r.at = query.getColumn(1).getString();
+      r.actor = query.getColumn(2).getString();
+      r.role = query.getColumn(3).getString();
+      r.entity = query.getColumn(4).getString();
+      r.key = query.getColumn(5).getString();
+      r.field = query.getColumn(6).getString();
+      r.old_value = query.getColumn(7).getString();
+      r.new_value = query.getColumn(8).getString();
+      r.source = query.getColumn(9).getString();
+      r.request_id = query.getColumn(10).getString();
+      e.prev_hash = query.getColumn(11).getString();
+      e.hash = query.getColumn(12).getString();
+      row(e);
     }
+  }
+
+  int64_t insert_user(const User& u) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO users (username, role, collector_id, team, "
+                             "password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, u.username);
+    insert.bind(2, std::string(role_name(u.role)));
+    insert.bind(3, u.collector_id);
+    insert.bind(4, u.team);
+    insert.bind(5, u.password_hash);
+    insert.bind(6, utc_text(u.created_at));
+    insert.bind(7, u.disabled ? 1 : 0);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<User> find_user(std::string_view username) override {
+    std::optional<User> found;
+    read_users_where("WHERE username = ?", std::string(username),
+                     [&](const User& u) { found = u; });
+    return found;
+  }
+
+  std::optional<User> find_user_by_id(int64_t id) override {
+    std::optional<User> found;
+    read_users_where("WHERE id = ?", std::to_string(id), [&](const User& u) { found = u; });
+    return found;
+  }
+
+  void read_users(const std::function<void(const User&)>& row) override {
+    read_users_where("", "", row);
+  }
+
+  LoginThrottle login_throttle(std::string_view username) override {
+    SQLite::Statement query(db_,
+                            "SELECT failed_logins, last_failed_at, locked_until FROM users "
+                            "WHERE username = ?1 UNION ALL "
+                            "SELECT failed_logins, last_failed_at, locked_until "
+                            "FROM login_failures WHERE username = ?1");
+    query.bind(1, std::string(username));
+    LoginThrottle throttle;
+    if (query.executeStep()) {
+      throttle.failed_logins = query.getColumn(0).getInt();
+      throttle.last_failed_at = optional_timestamp_column(query.getColumn(1));
+      throttle.locked_until = optional_timestamp_column(query.getColumn(2));
+    }
+    return throttle;
+  }
+
+  void set_login_throttle(std::string_view username, const LoginThrottle& throttle,
+                          const Timestamp& now) override {
+    const std::string name(username);
+    const std::string last = optional_utc_text(throttle.last_failed_at);
+    const std::string until = optional_utc_text(throttle.locked_until);
+    SQLite::Statement user(db_,
+                           "UPDATE users SET failed_logins = ?, last_failed_at = ?, "
+                           "locked_until = ? WHERE username = ?");
+    user.bind(1, throttle.failed_logins);
+    user.bind(2, last);
+    user.bind(3, until);
+    user.bind(4, name);
+    if (user.exec() == 0) {
+      const bool clean = throttle.failed_logins == 0 && !throttle.locked_until;
+      SQLite::Statement unknown(
+          db_, clean ? "DELETE FROM login_failures WHERE username = ?4"
+                     : "INSERT OR REPLACE INTO login_failures (failed_logins, last_failed_at, "
+                       "locked_until, username) VALUES (?1, ?2, ?3, ?4)");
+      if (!clean) {
+        unknown.bind(1, throttle.failed_logins);
+        unknown.bind(2, last);
+        unknown.bind(3, until);
+      }
+      unknown.bind(4, name);
+      unknown.exec();
+    }
+    SQLite::Statement forget(db_,
+                             "DELETE FROM login_failures WHERE last_failed_at < ? "
+                             "AND locked_until < ?");
+    forget.bind(1, utc_text(now.plus_seconds(-86400)));
+    forget.bind(2, utc_text(now));
+    forget.exec();
+  }
+
+  int64_t insert_session(const Session& s) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+                             "expires_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, s.token_hash);
+    insert.bind(2, s.user_id);
+    insert.bind(3, s.csrf_token);
+    insert.bind(4, utc_text(s.created_at));
+    insert.bind(5, utc_text(s.expires_at));
+    insert.bind(6, utc_text(s.last_seen));
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<Session> find_session(std::string_view token_hash) override {
+    SQLite::Statement query(db_,
+                            "SELECT id, token_hash, user_id, csrf_token, created_at, expires_at, "
+                            "last_seen FROM sessions WHERE token_hash = ?");
+    query.bind(1, std::string(token_hash));
+    if (!query.executeStep()) return std::nullopt;
+    Session s;
+    s.id = query.getColumn(0).getInt64();
+    s.token_hash = query.getColumn(1).getString();
+    s.user_id = query.getColumn(2).getInt64();
+    s.csrf_token = query.getColumn(3).getString();
+    s.created_at = timestamp_column(query.getColumn(4));
+    s.expires_at = timestamp_column(query.getColumn(5));
+    s.last_seen = timestamp_column(query.getColumn(6));
+    return s;
+  }
+
+  void touch_session(int64_t id, const Timestamp& last_seen) override {
+    SQLite::Statement update(db_, "UPDATE sessions SET last_seen = ? WHERE id = ?");
+    update.bind(1, utc_text(last_seen));
+    update.bind(2, id);
+    update.exec();
+  }
+
+  void delete_session(int64_t id) override {
+    SQLite::Statement remove(db_, "DELETE FROM sessions WHERE id = ?");
+    remove.bind(1, id);
+    remove.exec();
+  }
+
+  void delete_expired_sessions(const Timestamp& now) override {
+    SQLite::Statement remove(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+    remove.bind(1, utc_text(now));
+    remove.exec();
+  }
+
+  int64_t insert_api_token(const ApiToken& t) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO api_tokens (name, user_id, token_hash, created_at, "
+                             "revoked_at) VALUES (?, ?, ?, ?, ?)");
+    insert.bind(1, t.name);
+    insert.bind(2, t.user_id);
+    insert.bind(3, t.token_hash);
+    insert.bind(4, utc_text(t.created_at));
+    insert.bind(5, optional_utc_text(t.revoked_at));
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<ApiToken> find_api_token(std::string_view token_hash) override {
+    return find_api_token_where("token_hash = ?", std::string(token_hash));
+  }
+
+  std::optional<ApiToken> find_api_token_by_id(int64_t id) override {
+    return find_api_token_where("id = ?", std::to_string(id));
+  }
+
+  void revoke_api_token(int64_t id, const Timestamp& at) override {
+    SQLite::Statement update(
+        db_, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''");
+    update.bind(1, utc_text(at));
+    update.bind(2, id);
+    update.exec();
   }
 
   std::optional<Customer> find_customer(std::string_view external_id) override {
@@ -746,6 +1013,42 @@ class SqliteStore final : public Store {
   }
 
  private:
+  void read_users_where(const char* where, const std::string& value,
+                        const std::function<void(const User&)>& row) {
+    SQLite::Statement query(db_, std::string("SELECT id, username, role, collector_id, team, "
+                                             "password_hash, created_at, disabled FROM users ") +
+                                     where + " ORDER BY username");
+    if (*where) query.bind(1, value);
+    User u;
+    while (query.executeStep()) {
+      u.id = query.getColumn(0).getInt64();
+      u.username = query.getColumn(1).getString();
+      u.role = role_column(query.getColumn(2));
+      u.collector_id = query.getColumn(3).getString();
+      u.team = query.getColumn(4).getString();
+      u.password_hash = query.getColumn(5).getString();
+      u.created_at = timestamp_column(query.getColumn(6));
+      u.disabled = query.getColumn(7).getInt() != 0;
+      row(u);
+    }
+  }
+
+  std::optional<ApiToken> find_api_token_where(const char* where, const std::string& value) {
+    SQLite::Statement query(db_, std::string("SELECT id, name, user_id, token_hash, created_at, "
+                                             "revoked_at FROM api_tokens WHERE ") +
+                                     where);
+    query.bind(1, value);
+    if (!query.executeStep()) return std::nullopt;
+    ApiToken t;
+    t.id = query.getColumn(0).getInt64();
+    t.name = query.getColumn(1).getString();
+    t.user_id = query.getColumn(2).getInt64();
+    t.token_hash = query.getColumn(3).getString();
+    t.created_at = timestamp_column(query.getColumn(4));
+    t.revoked_at = optional_timestamp_column(query.getColumn(5));
+    return t;
+  }
+
   // Links row `id` to invoices by external id with `sql` (parameters: id, external id).
   void link_invoices(const char* sql, int64_t id, const std::vector<std::string>& invoice_ids) {
     SQLite::Statement link(db_, sql);
