@@ -12,44 +12,18 @@
 #include <sstream>
 #include <vector>
 
+#include "io/toml_diagnostics.h"
+
 namespace huikuan::http {
 namespace {
 
 using std::chrono::seconds;
 
-// Collects every problem in the file, each located "source:line".
-class Problems {
- public:
-  explicit Problems(std::string source) : source_(std::move(source)) {}
-
-  void add(const toml::source_region& at, std::string field, std::string message) {
-    const uint32_t line = std::max<uint32_t>(at.begin.line, 1);
-    errors_.emplace_back(
-        line, Error{std::move(message), std::move(field), fmt::format("{}:{}", source_, line)});
-  }
-  bool empty() const { return errors_.empty(); }
-  //! The first problem in file order, with every other one's full line appended to its
-  //! message (toml++ hands out keys sorted by name, not by line).
-  Error combined() {
-    std::stable_sort(errors_.begin(), errors_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    Error first = errors_.front().second;
-    for (size_t i = 1; i < errors_.size(); ++i) {
-      first.message += "\n" + errors_[i].second.to_string();
-    }
-    return first;
-  }
-
- private:
-  std::string source_;
-  std::vector<std::pair<uint32_t, Error>> errors_;
-};
-
 // How each key of [server] is read into the config.
-using KeyReader = std::function<void(const toml::node&, const std::string&, Problems&)>;
+using KeyReader = std::function<void(const toml::node&, const std::string&, TomlDiagnostics&)>;
 
 KeyReader integer(int64_t min, int64_t max, std::function<void(int64_t)> store) {
-  return [=](const toml::node& node, const std::string& field, Problems& problems) {
+  return [=](const toml::node& node, const std::string& field, TomlDiagnostics& problems) {
     const auto* value = node.as_integer();
     if (value == nullptr) return problems.add(node.source(), field, "must be an integer");
     if (value->get() < min || value->get() > max) {
@@ -61,7 +35,7 @@ KeyReader integer(int64_t min, int64_t max, std::function<void(int64_t)> store) 
 }
 
 KeyReader text(std::function<std::optional<Error>(const std::string&)> store) {
-  return [=](const toml::node& node, const std::string& field, Problems& problems) {
+  return [=](const toml::node& node, const std::string& field, TomlDiagnostics& problems) {
     const auto* value = node.as_string();
     if (value == nullptr) return problems.add(node.source(), field, "must be a string");
     if (auto error = store(value->get())) problems.add(node.source(), field, error->message);
@@ -125,7 +99,7 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
               fmt::format("{}:{}", source, std::max<uint32_t>(e.source().begin.line, 1))});
   }
   ServerConfig config;
-  Problems problems(source);
+  TomlDiagnostics problems(source);
   for (auto&& [key, node] : document) {
     if (key.str() != "server") {
       problems.add(key.source(), std::string(key.str()), "unknown table; expected [server]");

@@ -19,6 +19,7 @@
 
 #include "core/currency.h"
 #include "core/money.h"
+#include "io/toml_diagnostics.h"
 
 extern const unsigned char default_policy_toml[];
 extern const std::size_t default_policy_toml_size;
@@ -81,47 +82,14 @@ std::string range_text(DayRange days) {
   return fmt::format("[{}, {}]", days.from, days.to);
 }
 
-uint32_t line_of(const toml::source_region& at) {
-  return std::max<uint32_t>(at.begin.line, 1);
-}
-
-// Every problem found in one policy file, each with its "file:line".
-class Diagnostics {
- public:
-  explicit Diagnostics(std::string source) : source_(std::move(source)) {}
-
-  void add(const toml::source_region& at, std::string field, std::string reason) {
-    errors_.push_back({line_of(at), Error{std::move(reason), std::move(field), location(at)}});
-  }
-  std::string location(const toml::source_region& at) const {
-    return fmt::format("{}:{}", source_, line_of(at));
-  }
-  bool empty() const { return errors_.empty(); }
-
-  //! The first error in file order, its message followed by every other error's full line.
-  Error combined() {
-    std::stable_sort(errors_.begin(), errors_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    Error first = errors_.front().second;
-    for (size_t i = 1; i < errors_.size(); ++i) {
-      first.message += "\n" + errors_[i].second.to_string();
-    }
-    return first;
-  }
-
- private:
-  std::string source_;
-  std::vector<std::pair<uint32_t, Error>> errors_;  // with the line, to sort by it
-};
-
 // One TOML table being read. Every key asked for is remembered as known, so finish() can report
 // the keys nobody asked for (misspellings would otherwise silently fall back to defaults).
 class Section {
  public:
-  Section(Diagnostics& diag, const toml::table& table, std::string path)
+  Section(TomlDiagnostics& diag, const toml::table& table, std::string path)
       : diag_(diag), table_(table), path_(std::move(path)) {}
 
-  Diagnostics& diag() const { return diag_; }
+  TomlDiagnostics& diag() const { return diag_; }
   const std::string& path() const { return path_; }
   const toml::source_region& source() const { return table_.source(); }
   std::string field(std::string_view key) const {
@@ -170,7 +138,7 @@ class Section {
   }
 
  private:
-  Diagnostics& diag_;
+  TomlDiagnostics& diag_;
   const toml::table& table_;
   std::string path_;
   std::set<std::string, std::less<>> known_;
@@ -375,7 +343,7 @@ void read_timezone(Section& s, std::string_view key, std::string& out) {
 // Reports a name already used earlier in the same list, with that entry's line.
 class UniqueNames {
  public:
-  UniqueNames(Diagnostics& diag, std::string_view what) : diag_(diag), what_(what) {}
+  UniqueNames(TomlDiagnostics& diag, std::string_view what) : diag_(diag), what_(what) {}
   void check(const toml::node* at, const std::string& field, const std::string& name) {
     if (at == nullptr || name.empty()) return;
     const auto [seen, inserted] = lines_.emplace(name, line_of(at->source()));
@@ -386,7 +354,7 @@ class UniqueNames {
   }
 
  private:
-  Diagnostics& diag_;
+  TomlDiagnostics& diag_;
   std::string_view what_;
   std::map<std::string, uint32_t> lines_;
 };
@@ -411,7 +379,7 @@ enum class Coverage {
   kEveryOverdueDay,  // grades, stages, follow-up: each day from 1 overdue upward in exactly one
 };
 
-void check_no_overlap(Diagnostics& diag, const std::vector<LocatedRange>& sorted) {
+void check_no_overlap(TomlDiagnostics& diag, const std::vector<LocatedRange>& sorted) {
   for (size_t i = 1; i < sorted.size(); ++i) {
     const LocatedRange& before = sorted[i - 1];
     const LocatedRange& after = sorted[i];
@@ -422,7 +390,7 @@ void check_no_overlap(Diagnostics& diag, const std::vector<LocatedRange>& sorted
   }
 }
 
-void check_covers_overdue_days(Diagnostics& diag, const std::vector<LocatedRange>& sorted,
+void check_covers_overdue_days(TomlDiagnostics& diag, const std::vector<LocatedRange>& sorted,
                                std::string_view list) {
   const auto gap = [&](const LocatedRange& at, int64_t first, int64_t last) {
     diag.add(at.at, at.path + ".days",
@@ -447,7 +415,7 @@ void check_covers_overdue_days(Diagnostics& diag, const std::vector<LocatedRange
   }
 }
 
-void check_ranges(Diagnostics& diag, std::vector<LocatedRange> ranges, std::string_view list,
+void check_ranges(TomlDiagnostics& diag, std::vector<LocatedRange> ranges, std::string_view list,
                   Coverage coverage) {
   if (ranges.empty()) return;
   std::stable_sort(ranges.begin(), ranges.end(),
@@ -507,7 +475,7 @@ struct LetterEntry {
 
 // Letter levels are 1…n, each window later than the one before (a formal letter never precedes
 // the friendly one). `letters` is sorted by level.
-void check_letter_levels(Diagnostics& diag, const std::vector<LetterEntry>& letters) {
+void check_letter_levels(TomlDiagnostics& diag, const std::vector<LetterEntry>& letters) {
   for (size_t n = 0; n < letters.size(); ++n) {
     const LetterEntry& letter = letters[n];
     if (letter.rule.level != static_cast<int32_t>(n) + 1) {
@@ -740,7 +708,7 @@ void read_likelihood(Section& s, double& out) {
 }
 
 // Bands are listed as they apply, youngest first, so the file reads like the ladder it is.
-void check_listed_ascending(Diagnostics& diag, const std::vector<LocatedRange>& in_file_order) {
+void check_listed_ascending(TomlDiagnostics& diag, const std::vector<LocatedRange>& in_file_order) {
   for (size_t i = 1; i < in_file_order.size(); ++i) {
     const LocatedRange& before = in_file_order[i - 1];
     const LocatedRange& after = in_file_order[i];
@@ -854,7 +822,7 @@ Result<Policy> parse_policy(std::string_view toml_text, const std::string& sourc
     return tl::unexpected(Error{
         std::string(e.description()), {}, fmt::format("{}:{}", source_name, line_of(e.source()))});
   }
-  Diagnostics diag(source_name);
+  TomlDiagnostics diag(source_name);
   Section root(diag, document, "");
   Policy policy = read_policy(root);
   root.finish();
