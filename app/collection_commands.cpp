@@ -220,8 +220,9 @@ int CollectionCommands::plan_add() {
   if (!store) return print_error(store.error());
   auto id = record_plan(**store, plan_, *actor);
   if (!id) return print_error(id.error());
-  std::cout << fmt::format("payment plan {} agreed with {}: {} installments\n", *id,
-                           plan_.customer_id, plan_.installments.size());
+  const size_t count = plan_.installments.size();
+  std::cout << fmt::format("payment plan {} agreed with {}: {} installment{}\n", *id,
+                           plan_.customer_id, count, count == 1 ? "" : "s");
   return 0;
 }
 
@@ -233,8 +234,7 @@ int CollectionCommands::plan_list() {
                "created_at", "recorded_by"},
               {},
               {}};
-  (*store)->read_plans([&](const PaymentPlan& p) {
-    if (!customer_filter_.empty() && p.customer_id != customer_filter_) return;
+  auto listed = [&](const PaymentPlan& p) {
     int64_t total = 0;
     std::vector<std::string> installments;
     for (const Installment& installment : p.installments) {
@@ -248,7 +248,12 @@ int CollectionCommands::plan_list() {
                           fmt::format("{}", fmt::join(installments, " ")),
                           fmt::format("{}", fmt::join(p.invoice_ids, " ")),
                           plan_status_name(p.status), p.created_at, p.recorded_by});
-  });
+  };
+  if (customer_filter_.empty()) {
+    (*store)->read_plans(listed);
+  } else {
+    (*store)->read_customer_plans(customer_filter_, listed);
+  }
   return print_tables({table}, format_);
 }
 

@@ -225,8 +225,8 @@ Result<int64_t> record_plan(Store& store, const PlanRequest& request, const Acto
     int64_t open = 0;
     std::vector<std::string> seen;
     std::vector<std::string> planned;
-    store.read_plans([&](const PaymentPlan& p) {
-      if (p.status == PlanStatus::kOpen && p.customer_id == request.customer_id) {
+    store.read_customer_plans(request.customer_id, [&](const PaymentPlan& p) {
+      if (p.status == PlanStatus::kOpen) {
         planned.insert(planned.end(), p.invoice_ids.begin(), p.invoice_ids.end());
       }
     });
@@ -309,10 +309,7 @@ Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor) {
   return in_transaction<bool>(
              store,
              [&]() -> Result<bool> {
-               std::optional<PaymentPlan> plan;
-               store.read_plans([&](const PaymentPlan& p) {
-                 if (p.id == plan_id) plan = p;
-               });
+               const std::optional<PaymentPlan> plan = store.find_plan(plan_id);
                if (!plan) return fail(fmt::format("no payment plan {}", plan_id), "--id");
                if (plan->status != PlanStatus::kOpen) {
                  return fail(

@@ -122,6 +122,9 @@ class Store {
   virtual int64_t insert_plan(const PaymentPlan& plan) = 0;
   //! Every payment plan with its installments (by date) and invoices, by id.
   virtual void read_plans(const std::function<void(const PaymentPlan&)>& row) = 0;
+  virtual void read_customer_plans(std::string_view customer_id,
+                                   const std::function<void(const PaymentPlan&)>& row) = 0;
+  virtual std::optional<PaymentPlan> find_plan(int64_t id) = 0;
   virtual void set_plan_status(int64_t id, PlanStatus status) = 0;
   virtual int64_t insert_dispute(const Dispute& dispute) = 0;
   virtual std::optional<Dispute> find_dispute(int64_t id) = 0;

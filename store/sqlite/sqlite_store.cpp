@@ -828,34 +828,19 @@ class SqliteStore final : public Store {
   }
 
   void read_plans(const std::function<void(const PaymentPlan&)>& row) override {
-    std::map<int64_t, std::vector<Installment>> installments;
-    SQLite::Statement parts(db_,
-                            "SELECT plan_id, due_date, amount FROM plan_installments "
-                            "ORDER BY plan_id, seq");
-    while (parts.executeStep()) {
-      installments[parts.getColumn(0).getInt64()].push_back(
-          {date_column(parts.getColumn(1)), parts.getColumn(2).getInt64()});
-    }
-    SQLite::Statement query(
-        db_,
-        "SELECT p.id, c.external_id, p.currency, p.status, p.note, p.created_at, p.recorded_by, "
-        "(SELECT group_concat(i.external_id, char(31)) FROM plan_invoices pi "
-        "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.plan_id = p.id) "
-        "FROM payment_plans p JOIN customers c ON c.id = p.customer_id ORDER BY p.id");
-    while (query.executeStep()) {
-      PaymentPlan p;
-      p.id = query.getColumn(0).getInt64();
-      p.customer_id = query.getColumn(1).getString();
-      p.currency = currency_column(query.getColumn(2));
-      p.status = plan_status(query.getColumn(3).getString());
-      p.note = query.getColumn(4).getString();
-      p.created_at = query.getColumn(5).getString();
-      p.recorded_by = query.getColumn(6).getString();
-      p.invoice_ids = split_units(query.getColumn(7).getString());
-      std::sort(p.invoice_ids.begin(), p.invoice_ids.end());
-      p.installments = std::move(installments[p.id]);
-      row(p);
-    }
+    read_plans_where("", "", row);
+  }
+
+  void read_customer_plans(std::string_view customer_id,
+                           const std::function<void(const PaymentPlan&)>& row) override {
+    read_plans_where("WHERE c.external_id = ?1", std::string(customer_id), row);
+  }
+
+  std::optional<PaymentPlan> find_plan(int64_t id) override {
+    std::optional<PaymentPlan> found;
+    read_plans_where("WHERE p.id = ?1", std::to_string(id),
+                     [&](const PaymentPlan& p) { found = p; });
+    return found;
   }
 
   void set_plan_status(int64_t id, PlanStatus status) override {
@@ -1047,6 +1032,43 @@ class SqliteStore final : public Store {
     t.created_at = timestamp_column(query.getColumn(4));
     t.revoked_at = optional_timestamp_column(query.getColumn(5));
     return t;
+  }
+
+  void read_plans_where(const char* where, const std::string& value,
+                        const std::function<void(const PaymentPlan&)>& row) {
+    const std::string plans =
+        std::string("FROM payment_plans p JOIN customers c ON c.id = p.customer_id ") + where;
+    std::map<int64_t, std::vector<Installment>> installments;
+    SQLite::Statement parts(db_,
+                            "SELECT k.plan_id, k.due_date, k.amount FROM plan_installments k "
+                            "WHERE k.plan_id IN (SELECT p.id " +
+                                plans + ") ORDER BY k.plan_id, k.seq");
+    if (*where) parts.bind(1, value);
+    while (parts.executeStep()) {
+      installments[parts.getColumn(0).getInt64()].push_back(
+          {date_column(parts.getColumn(1)), parts.getColumn(2).getInt64()});
+    }
+    SQLite::Statement query(
+        db_,
+        "SELECT p.id, c.external_id, p.currency, p.status, p.note, p.created_at, p.recorded_by, "
+        "(SELECT group_concat(i.external_id, char(31)) FROM plan_invoices pi "
+        "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.plan_id = p.id) " +
+            plans + " ORDER BY p.id");
+    if (*where) query.bind(1, value);
+    while (query.executeStep()) {
+      PaymentPlan p;
+      p.id = query.getColumn(0).getInt64();
+      p.customer_id = query.getColumn(1).getString();
+      p.currency = currency_column(query.getColumn(2));
+      p.status = plan_status(query.getColumn(3).getString());
+      p.note = query.getColumn(4).getString();
+      p.created_at = query.getColumn(5).getString();
+      p.recorded_by = query.getColumn(6).getString();
+      p.invoice_ids = split_units(query.getColumn(7).getString());
+      std::sort(p.invoice_ids.begin(), p.invoice_ids.end());
+      p.installments = std::move(installments[p.id]);
+      row(p);
+    }
   }
 
   // Links row `id` to invoices by external id with `sql` (parameters: id, external id).
