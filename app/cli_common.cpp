@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -20,14 +18,6 @@ int print_error(const Error& error) {
 std::string cli_user() {
   const char* user = std::getenv("USER");
   return user && *user ? fmt::format("cli:{}", user) : "cli";
-}
-
-Timestamp local_now() {
-  const std::time_t seconds =
-      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  return Timestamp::at(seconds, static_cast<int32_t>(local.tm_gmtoff / 60));
 }
 
 Result<Actor> make_actor(const std::string& name, const std::string& now) {

@@ -25,9 +25,6 @@ int print_error(const Error& error);
 //! "cli:<login>" from $USER, or "cli".
 std::string cli_user();
 
-//! Now, at this machine's UTC offset, so "today" is the user's calendar day.
-Timestamp local_now();
-
 //! The acting user and the time: `now` (ISO 8601) overrides the clock for back-dated entry.
 Result<Actor> make_actor(const std::string& name, const std::string& now);
 

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "app/cli_common.h"
+#include "http/api_routes.h"
 #include "http/current_snapshot.h"
-#include "http/report_routes.h"
 #include "http/server.h"
 #include "http/system_routes.h"
 #include "service/snapshot_loader.h"
@@ -26,6 +26,8 @@ ServeCommand::ServeCommand(CLI::App& app) {
                        "else 127.0.0.1:8080");
   command_->add_option("--config", config_path_,
                        "Server configuration (TOML, see config/server.toml)");
+  command_->add_option("--policy", policy_path_,
+                       "Collection policy (TOML); default: the shipped config/policy.toml");
 }
 
 std::optional<int> ServeCommand::run() {
@@ -43,14 +45,19 @@ int ServeCommand::serve() {
   if (!address) return print_error(address.error());
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
+  auto policy = policy_from_option(policy_path_);
+  if (!policy) return print_error(policy.error());
   auto access_log = http::AccessLog::open(config->access_log);
   if (!access_log) return print_error(access_log.error());
 
   http::Metrics metrics;
   http::CurrentSnapshot snapshot;
+  http::StorePool stores(db_);
+  http::CurrentPolicy current_policy(*std::move(policy));
+  http::ApiContext api{stores, snapshot, current_policy};
   http::Router router;
   http::add_system_routes(router, metrics, [&snapshot] { return snapshot.get() != nullptr; });
-  http::add_report_routes(router, snapshot);
+  http::add_api_routes(router, api);
 
   http::Server server(*config, router, metrics, **access_log);
   auto port = server.listen(*address);

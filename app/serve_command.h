@@ -20,6 +20,7 @@ class ServeCommand {
   std::string db_ = "data/huikuan.db";
   std::string listen_;  // HOST:PORT; default: the config file's, else 127.0.0.1:8080
   std::string config_path_;
+  std::string policy_path_;
   CLI::App* command_ = nullptr;
 };
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <ctime>
+
 namespace huikuan {
 namespace {
 
@@ -72,6 +75,14 @@ std::string Timestamp::to_string() const {
 
 Date Timestamp::local_date() const {
   return Date(static_cast<int32_t>(floor_div(utc_seconds + int64_t{offset_minutes} * 60, 86400)));
+}
+
+Timestamp local_now() {
+  const std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return Timestamp::at(seconds, static_cast<int32_t>(local.tm_gmtoff / 60));
 }
 
 }  // namespace huikuan

@@ -30,4 +30,7 @@ struct Timestamp {
   bool operator<(const Timestamp& other) const { return utc_seconds < other.utc_seconds; }
 };
 
+//! Now, at this machine's UTC offset, so "today" is the user's calendar day.
+Timestamp local_now();
+
 }  // namespace huikuan

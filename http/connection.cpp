@@ -201,11 +201,14 @@ void Connection::handle_request() {
   const Route& route = *match.route;
   route_ = route.pattern;
   request.path_params = std::move(match.params);
-  if (route.work == Work::kInline) return respond(context_.router.invoke(route, request));
+  if (route.work == Work::kInline) {
+    return respond(context_.router.invoke(route, std::move(request)));
+  }
 
   phase_ = Phase::kHandling;
-  net::post(context_.workers, [self = shared_from_this(), &route, request = std::move(request)] {
-    Response response = self->context_.router.invoke(route, request);
+  net::post(context_.workers, [self = shared_from_this(), &route,
+                               request = std::move(request)]() mutable {
+    Response response = self->context_.router.invoke(route, std::move(request));
     net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
       self->respond(std::move(response));
     });

@@ -5,11 +5,16 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace huikuan {
+struct Principal;  // service/identity.h
+}
 
 namespace huikuan::http {
 
@@ -27,6 +32,8 @@ struct Request {
   Params path_params;  //!< values of the route pattern's {name} segments
   std::string request_id;
   std::string remote;  //!< "address:port" of the client
+  //! Who is signed in: set by the authorizer before a non-public route's handler runs.
+  std::shared_ptr<const Principal> principal;
 
   //! The first query parameter called `name`, or nullopt.
   std::optional<std::string_view> query_param(std::string_view name) const;

@@ -58,7 +58,7 @@ Response aging(const CurrentSnapshot& current, const Request& request) {
 void add_report_routes(Router& router, const CurrentSnapshot& snapshot) {
   router.add({Verb::get, "/api/v1/reports/aging",
               [&snapshot](const Request& request) { return aging(snapshot, request); },
-              Access::kSignedIn, Work::kBlocking});
+              Permission::kReportsRead, Work::kBlocking});
 }
 
 }  // namespace huikuan::http

@@ -80,9 +80,9 @@ Router::Match Router::match(Verb method, std::string_view path) const {
   return result;
 }
 
-Response Router::invoke(const Route& route, const Request& request) const {
+Response Router::invoke(const Route& route, Request request) const {
   try {
-    if (route.access != Access::kPublic && authorizer_) {
+    if (route.permission != Permission::kPublic && authorizer_) {
       if (auto refusal = authorizer_(request, route)) return std::move(*refusal);
     }
     return route.handler(request);

@@ -7,15 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "http/authorization.h"
 #include "http/message.h"
 
 namespace huikuan::http {
 
 using Handler = std::function<Response(const Request&)>;
-
-//! Who may call a route. Enforced by the router's authorizer for every non-public route; until
-//! sign-in exists (issue 4, next slice) no authorizer is installed and every route is open.
-enum class Access { kPublic, kSignedIn };
 
 //! Where a handler runs: kInline on the connection's I/O thread (only for work of a few
 //! microseconds), kBlocking on the worker pool (computation, database), so slow handlers never
@@ -26,13 +23,15 @@ struct Route {
   Verb method = Verb::get;
   std::string pattern;  //!< "/api/v1/customers/{id}": literal and {name} segments
   Handler handler;
-  Access access = Access::kSignedIn;
+  //! What the caller must hold (authorization.h); the router's authorizer checks it for every
+  //! route but kPublic ones.
+  Permission permission = Permission::kSignedIn;
   Work work = Work::kBlocking;
 };
 
-//! Decides whether a request may reach a non-public route: nullopt to let it through, or the
-//! response to answer instead (401, 403…).
-using Authorizer = std::function<std::optional<Response>(const Request&, const Route&)>;
+//! Decides whether a request may reach a non-public route: nullopt to let it through (having
+//! set request.principal), or the response to answer instead (401, 403…).
+using Authorizer = std::function<std::optional<Response>(Request&, const Route&)>;
 
 class Router {
  public:
@@ -52,7 +51,7 @@ class Router {
 
   //! Runs the route's authorizer and handler. Never throws: a handler's exception becomes a
   //! 500 in the API error shape, and is logged with the request id.
-  Response invoke(const Route& route, const Request& request) const;
+  Response invoke(const Route& route, Request request) const;
 
   //! Answer for a failed match: 404, or 405 with the Allow header.
   static Response no_route(const Match& match);

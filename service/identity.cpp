@@ -104,19 +104,26 @@ bool before(const Timestamp& now, const std::optional<Timestamp>& until) {
   return until && now < *until;
 }
 
-// The failures of `username` after one more at `now`: a series restarts once the failures are
-// lockout_seconds apart or a lock has run out.
+// The failures of `username` after one more at `now`. From the second failure in a row the
+// username is held for a moment that doubles each time (1, 2, 4… s), which slows guessing
+// without hindering a user who mistyped; at max_failed_logins it locks for lockout_seconds. A
+// series restarts once failures are lockout_seconds apart or a full lock has run out.
 LoginThrottle add_failure(LoginThrottle throttle, const Timestamp& now,
                           const IdentityPolicy& policy) {
   const bool stale =
-      throttle.locked_until ||
+      throttle.failed_logins >= policy.max_failed_logins ||
       (throttle.last_failed_at &&
        now.utc_seconds - throttle.last_failed_at->utc_seconds > policy.lockout_seconds);
   if (stale) throttle = {};
   ++throttle.failed_logins;
   throttle.last_failed_at = now;
-  if (throttle.failed_logins >= policy.max_failed_logins)
+  throttle.locked_until.reset();
+  if (throttle.failed_logins >= policy.max_failed_logins) {
     throttle.locked_until = now.plus_seconds(policy.lockout_seconds);
+  } else if (throttle.failed_logins >= 2) {
+    throttle.locked_until =
+        now.plus_seconds(int64_t{1} << std::min(throttle.failed_logins - 2, 10));
+  }
   return throttle;
 }
 
@@ -139,7 +146,9 @@ LoginError record_failure(Store& store, std::string_view username, const std::op
     }
     const LoginThrottle after = add_failure(before_failure, request.now, policy);
     store.set_login_throttle(username, after, request.now);
-    if (after.locked_until) error = locked_until(*after.locked_until);
+    // A short hold answers this attempt as wrong and only the next ones as held; the lock
+    // answers at once.
+    if (after.failed_logins >= policy.max_failed_logins) error = locked_until(*after.locked_until);
     if (!user) return {};
     const Actor actor = as_user(*user, request);
     std::vector<ChangeRecord> changes{change_by(actor, "user", user->username, "failed_logins",

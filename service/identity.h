@@ -73,7 +73,8 @@ struct SignIn {
 };
 
 //! Checks the password (an unknown username costs the same Argon2id verification) and opens a
-//! session. Failures count per username, known or not: `max_failed_logins` in a row lock it for
+//! session. Failures count per username, known or not: from the second in a row the username
+//! is held for 1, 2, 4… s (kLocked until then), and `max_failed_logins` in a row lock it for
 //! `lockout_seconds`, during which even the right password answers kLocked. `request` gives
 //! the time and request id; the change is recorded as the user.
 tl::expected<SignIn, LoginError> login(Store& store, std::string_view username,

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "http/server_fixture.h"
+#include "http/api_fixture.h"
 #include "io/ledger_generator.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
@@ -25,7 +25,6 @@
 namespace huikuan {
 namespace {
 
-using testing::fetch;
 using ::testing::HasSubstr;
 using testing::HttpResponse;
 using testing::TempDir;
@@ -59,39 +58,20 @@ CliRun huikuan(const std::vector<std::string>& args) {
           read_file(capture / "err")};
 }
 
-// One generated and imported ledger for the whole suite.
+// One server over a generated and imported ledger for the whole suite; reports are read as the
+// auditor.
 class ApiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir("api");
-    GeneratorOptions options;
-    options.customers = 60;
-    options.seed = 11;
-    const std::string ledger = (dir_->path() / "ledger").string();
-    ASSERT_TRUE(generate_ledger(options, ledger));
-    auto store = Store::open(db());
-    ASSERT_TRUE(store) << store.error().to_string();
-    ImportOptions import;
-    import.dir = ledger;
-    import.build_snapshot = true;
-    auto imported = import_ledger(**store, import);
-    ASSERT_TRUE(imported);
-    snapshot_ = new std::shared_ptr<const Snapshot>(imported->snapshot);
-  }
-  static void TearDownTestSuite() {
-    delete snapshot_;
-    delete dir_;
-  }
-  static std::string db() { return (dir_->path() / "huikuan.db").string(); }
+  static void SetUpTestSuite() { server_ = new testing::ApiServer(); }
+  static void TearDownTestSuite() { delete server_; }
+  static std::string db() { return server_->db(); }
 
-  void SetUp() override { server_.snapshot().publish(*snapshot_); }
+  HttpResponse fetch(std::string_view target) { return auditor_.get(target); }
 
-  static TempDir* dir_;
-  static std::shared_ptr<const Snapshot>* snapshot_;
-  TestServer server_;
+  static testing::ApiServer* server_;
+  testing::ApiClient auditor_{server_->port(), "auditor"};
 };
-TempDir* ApiTest::dir_ = nullptr;
-std::shared_ptr<const Snapshot>* ApiTest::snapshot_ = nullptr;
+testing::ApiServer* ApiTest::server_ = nullptr;
 
 void expect_bad_parameter(const HttpResponse& response, const std::string& field) {
   EXPECT_EQ(response.result_int(), 400) << response.body();
@@ -104,7 +84,7 @@ void expect_bad_parameter(const HttpResponse& response, const std::string& field
 TEST_F(ApiTest, GivenEachGrouping_WhenAgingIsAsked_ThenTheJsonIsTheClis) {
   for (const char* by : {"customer", "collector", "region", "industry", "currency"}) {
     const HttpResponse response =
-        fetch(server_.port(), fmt::format("/api/v1/reports/aging?as_of=2026-05-31&by={}", by));
+        fetch(fmt::format("/api/v1/reports/aging?as_of=2026-05-31&by={}", by));
     ASSERT_EQ(response.result_int(), 200) << response.body();
     EXPECT_EQ(response[boost::beast::http::field::content_type], "application/json");
     const CliRun cli = huikuan(
@@ -116,8 +96,7 @@ TEST_F(ApiTest, GivenEachGrouping_WhenAgingIsAsked_ThenTheJsonIsTheClis) {
 }
 
 TEST_F(ApiTest, GivenCustomBuckets_WhenAgingIsAsked_ThenTheyAreTheClis) {
-  const HttpResponse response =
-      fetch(server_.port(), "/api/v1/reports/aging?as_of=2026-06-30&buckets=15%2C45");
+  const HttpResponse response = fetch("/api/v1/reports/aging?as_of=2026-06-30&buckets=15%2C45");
   ASSERT_EQ(response.result_int(), 200) << response.body();
   const CliRun cli = huikuan({"report", "aging", "--db", db(), "--as-of", "2026-06-30", "--buckets",
                               "15,45", "--format", "json"});
@@ -128,19 +107,18 @@ TEST_F(ApiTest, GivenCustomBuckets_WhenAgingIsAsked_ThenTheyAreTheClis) {
 }
 
 TEST_F(ApiTest, GivenBadParameters_WhenAgingIsAsked_Then400NamesTheParameter) {
-  const uint16_t port = server_.port();
-  expect_bad_parameter(fetch(port, "/api/v1/reports/aging"), "as_of");
-  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-02-30"), "as_of");
-  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=30%2F06%2F2026"), "as_of");
-  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-06-30&by=planet"), "by");
-  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-06-30&buckets=60,30"),
-                       "buckets");
-  expect_bad_parameter(fetch(port, "/api/v1/reports/aging?as_of=2026-06-30&asof=x"), "asof");
+  expect_bad_parameter(fetch("/api/v1/reports/aging"), "as_of");
+  expect_bad_parameter(fetch("/api/v1/reports/aging?as_of=2026-02-30"), "as_of");
+  expect_bad_parameter(fetch("/api/v1/reports/aging?as_of=30%2F06%2F2026"), "as_of");
+  expect_bad_parameter(fetch("/api/v1/reports/aging?as_of=2026-06-30&by=planet"), "by");
+  expect_bad_parameter(fetch("/api/v1/reports/aging?as_of=2026-06-30&buckets=60,30"), "buckets");
+  expect_bad_parameter(fetch("/api/v1/reports/aging?as_of=2026-06-30&asof=x"), "asof");
 }
 
 TEST(ApiReadinessTest, GivenNoLedgerLoaded_WhenAgingIsAsked_Then503) {
   TestServer server;
-  const HttpResponse response = fetch(server.port(), "/api/v1/reports/aging?as_of=2026-06-30");
+  const HttpResponse response =
+      testing::fetch(server.port(), "/api/v1/reports/aging?as_of=2026-06-30");
   EXPECT_EQ(response.result_int(), 503);
   EXPECT_EQ(nlohmann::json::parse(response.body())["error"]["code"], "not_ready");
 }
@@ -228,12 +206,14 @@ TEST_F(ApiTest, GivenServeOnPortZero_WhenStarted_ThenItBecomesReadyAndStopsOnSig
   const auto bound = static_cast<uint16_t>(std::stoi(port[1]));
 
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (fetch(bound, "/readyz").result_int() != 200) {
+  while (testing::fetch(bound, "/readyz").result_int() != 200) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << read_file(dir / "stderr");
     std::this_thread::sleep_for(20ms);
   }
-  EXPECT_EQ(fetch(bound, "/healthz").result_int(), 200);
-  EXPECT_EQ(fetch(bound, "/api/v1/reports/aging?as_of=2026-06-30&by=currency").result_int(), 200);
+  EXPECT_EQ(testing::fetch(bound, "/healthz").result_int(), 200);
+  const std::string aging = "/api/v1/reports/aging?as_of=2026-06-30&by=currency";
+  EXPECT_EQ(testing::fetch(bound, aging).result_int(), 401);  // sign-in is on
+  EXPECT_EQ(testing::ApiClient(bound, "auditor").get(aging).result_int(), 200);
 
   EXPECT_EQ(serve.stop_with(SIGTERM, 10s), 0) << read_file(dir / "stderr");
   EXPECT_THAT(read_file(dir / "stderr"), HasSubstr("shutting down"));

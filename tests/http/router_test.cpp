@@ -85,8 +85,8 @@ TEST(RouterTest, GivenAThrowingHandler_WhenInvoked_ThenA500NamesTheRequestIdOnly
 
 TEST(RouterTest, GivenAnAuthorizer_WhenARouteIsNotPublic_ThenItDecidesBeforeTheHandler) {
   Router router;
-  router.add({Verb::get, "/open", answer("open"), Access::kPublic});
-  router.add({Verb::get, "/closed", answer("closed"), Access::kSignedIn});
+  router.add({Verb::get, "/open", answer("open"), Permission::kPublic});
+  router.add({Verb::get, "/closed", answer("closed"), Permission::kSignedIn});
   router.set_authorizer([](const Request&, const Route&) -> std::optional<Response> {
     return Response::error(Status::unauthorized, "unauthorized", "sign in first");
   });

@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "http/access_log.h"
 #include "http/current_snapshot.h"
@@ -50,18 +52,25 @@ inline http::ServerConfig test_config() {
   return config;
 }
 
-//! The server `huikuan serve` assembles (system and report routes) plus `extra_routes`,
-//! serving on a background thread from construction until stop() or destruction.
+//! The server `huikuan serve` assembles around `extra_routes` (by default the aging report,
+//! open to all: the API's own tests use ApiServer, which adds every route and sign-in), serving
+//! on a background thread from construction until stop() or destruction. `snapshot` replaces
+//! the server's own when given.
 class TestServer {
  public:
   explicit TestServer(http::ServerConfig config = test_config(),
-                      const std::function<void(http::Router&)>& extra_routes = {}) {
+                      const std::function<void(http::Router&)>& extra_routes = {},
+                      http::CurrentSnapshot* snapshot = nullptr)
+      : snapshot_(snapshot ? snapshot : &own_snapshot_) {
     auto log = http::AccessLog::open(config.access_log);
     if (!log) throw std::runtime_error(log.error().to_string());
     access_log_ = std::move(*log);
-    http::add_system_routes(router_, metrics_, [this] { return snapshot_.get() != nullptr; });
-    http::add_report_routes(router_, snapshot_);
-    if (extra_routes) extra_routes(router_);
+    http::add_system_routes(router_, metrics_, [this] { return snapshot_->get() != nullptr; });
+    if (extra_routes) {
+      extra_routes(router_);
+    } else {
+      http::add_report_routes(router_, *snapshot_);
+    }
     server_ = std::make_unique<http::Server>(config, router_, metrics_, *access_log_);
     auto port = server_->listen({"127.0.0.1", 0});
     if (!port) throw std::runtime_error(port.error().to_string());
@@ -77,7 +86,7 @@ class TestServer {
 
   uint16_t port() const { return port_; }
   http::Metrics& metrics() { return metrics_; }
-  http::CurrentSnapshot& snapshot() { return snapshot_; }
+  http::CurrentSnapshot& snapshot() { return *snapshot_; }
   //! Begins a graceful shutdown.
   void stop() { server_->stop(); }
   //! Waits until the server's run() has returned.
@@ -89,7 +98,8 @@ class TestServer {
 
  private:
   http::Metrics metrics_;
-  http::CurrentSnapshot snapshot_;
+  http::CurrentSnapshot own_snapshot_;
+  http::CurrentSnapshot* snapshot_;
   http::Router router_;
   std::unique_ptr<http::AccessLog> access_log_;
   std::unique_ptr<http::Server> server_;
@@ -128,6 +138,15 @@ class Client {
     return send(std::move(request));
   }
   HttpResponse get(std::string_view target) { return request(beast::http::verb::get, target); }
+  //! `method` on `target` with extra `headers` (name, value) and `body`.
+  HttpResponse request(beast::http::verb method, std::string_view target,
+                       const std::vector<std::pair<std::string, std::string>>& headers,
+                       std::string body = {}) {
+    HttpRequest request{method, target, 11};
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = std::move(body);
+    return send(std::move(request));
+  }
 
   //! Writes bytes as they are: a partial request, a malformed one.
   void send_raw(std::string_view bytes) {

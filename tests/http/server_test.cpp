@@ -67,7 +67,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 http::Route public_route(std::string pattern, http::Handler handler,
                          http::Work work = http::Work::kInline) {
-  return {Verb::get, std::move(pattern), std::move(handler), http::Access::kPublic, work};
+  return {Verb::get, std::move(pattern), std::move(handler), http::Permission::kPublic, work};
 }
 
 TEST(ServerTest, GivenARunningServer_WhenHealthzIsAsked_ThenItAnswers200WithARequestId) {
