@@ -6,6 +6,7 @@ DB        ?= data/huikuan.db
 DEMO_DIR  ?= data/demo
 DEMO_SIZE ?= 2000
 AS_OF     ?= 2026-06-30
+LISTEN    ?= 127.0.0.1:8080
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 .PHONY: all deps build run test test-unit test-asan format format-check bench clean
@@ -23,8 +24,9 @@ run: build
 	@mkdir -p data
 	$(BUILD)/huikuan gen --customers $(DEMO_SIZE) --seed 42 --as-of $(AS_OF) --out $(DEMO_DIR)
 	$(BUILD)/huikuan import --db $(DB) $(DEMO_DIR)
-	$(BUILD)/huikuan report aging --db $(DB) --as-of $(AS_OF) --by region
-	$(BUILD)/huikuan report kpi --db $(DB) --from $$(date -d "$(AS_OF) -89 days" +%F) --to $(AS_OF)
+	@./scripts/demo-admin.sh $(BUILD)/huikuan $(DB)
+	@echo "Serving the API on http://$(LISTEN) (Ctrl-C stops; see README: Server)"
+	$(BUILD)/huikuan serve --db $(DB) --config config/server.toml --listen $(LISTEN)
 
 test: format-check test-unit test-asan
 

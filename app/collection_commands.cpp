@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include "app/cli_common.h"
 #include "core/money.h"
 #include "io/table.h"
+#include "service/collection_output.h"
 #include "service/snapshot_loader.h"
 
 namespace huikuan {
@@ -117,6 +120,7 @@ CollectionCommands::CollectionCommands(CLI::App& app) : actor_(cli_user()) {
   run_->add_option("--as-of", as_of_, "Plan for this date (YYYY-MM-DD)")->required();
   run_->add_option("--policy", policy_path_,
                    "Policy file (default: the shipped config/policy.toml)");
+  run_->add_flag("--verbose", verbose_, "Log how long each phase of the run takes (stderr)");
 
   auto* actions = app.add_subcommand("actions", "List and work the actions the run planned");
   actions->require_subcommand(1);
@@ -334,29 +338,7 @@ int CollectionCommands::worklist() {
   if (format_ == "json") {
     nlohmann::ordered_json json{{"as_of", as_of->to_string()},
                                 {"items", nlohmann::ordered_json::array()}};
-    for (const auto& item : *items) {
-      nlohmann::ordered_json factors = nlohmann::ordered_json::object();
-      for (const auto& [name, value] : item.factors) factors[name] = value;
-      json["items"].push_back(
-          {{"customer_id", item.customer_id},
-           {"name", item.name},
-           {"collector", item.collector},
-           {"priority", item.priority},
-           {"urgent", item.urgent},
-           {"overdue_grade", item.overdue_grade},
-           {"stage", item.stage},
-           {"class", item.abc_class},
-           {"strategy", item.strategy},
-           {"variant", item.variant},
-           {"collectible_amount",
-            format_minor_units(item.collectible_amount, item.currency.minor_digits)},
-           {"currency", item.currency.code_view()},
-           {"max_days_overdue", item.max_days_overdue},
-           {"broken_promise", item.broken_promise},
-           {"promise_due_today", item.promise_due_today},
-           {"next_action", item.next_action},
-           {"factors", std::move(factors)}});
-    }
+    for (const auto& item : *items) json["items"].push_back(worklist_item_json(item));
     std::cout << json.dump(2) << '\n';
     return 0;
   }
@@ -388,6 +370,10 @@ int CollectionCommands::run_day() {
   if (!actor) return print_error(actor.error());
   auto policy = this->policy();
   if (!policy) return print_error(policy.error());
+  if (verbose_) {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("huikuan"));
+    spdlog::set_level(spdlog::level::debug);
+  }
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
   auto summary = run_daily(**store, snapshot_cache_path(db_), *policy, *as_of, *actor);
@@ -419,22 +405,8 @@ int CollectionCommands::actions_list() {
   (*store)->read_actions(day ? std::optional(*day + 1) : std::nullopt, true, [&](const Action& a) {
     if (day && a.planned_for != *day) return;
     if (!customer_filter_.empty() && a.customer_id != customer_filter_) return;
-    const std::string amount = format_minor_units(a.amount, a.currency.minor_digits);
     if (format_ == "json") {
-      json["actions"].push_back({{"id", a.id},
-                                 {"customer_id", a.customer_id},
-                                 {"kind", action_kind_name(a.kind)},
-                                 {"level", a.level},
-                                 {"channel", a.channel},
-                                 {"planned_for", a.planned_for.to_string()},
-                                 {"scheduled_at", a.scheduled_at},
-                                 {"invoice_ids", a.invoice_ids},
-                                 {"amount", amount},
-                                 {"currency", a.currency.code_view()},
-                                 {"template", a.template_name},
-                                 {"assigned_to", a.assigned_to},
-                                 {"status", action_status_name(a.status)},
-                                 {"rule", a.rule}});
+      json["actions"].push_back(action_json(a));
       return;
     }
     table.rows.push_back(

@@ -55,6 +55,7 @@ class CollectionCommands {
   std::string as_of_;
   std::string collector_;
   std::string policy_path_;
+  bool verbose_ = false;
   CLI::App *contact_add_, *contact_list_, *promise_add_, *promise_list_, *dispute_add_,
       *dispute_resolve_, *dispute_list_, *worklist_, *run_, *actions_list_, *actions_complete_,
       *actions_skip_, *plan_add_, *plan_list_, *plan_cancel_;

@@ -12,8 +12,10 @@
 #include "app/cli_common.h"
 #include "http/api_routes.h"
 #include "http/current_snapshot.h"
+#include "http/scheduler.h"
 #include "http/server.h"
 #include "http/system_routes.h"
+#include "service/policy_versions.h"
 #include "service/snapshot_loader.h"
 
 namespace huikuan {
@@ -45,7 +47,11 @@ int ServeCommand::serve() {
   if (!address) return print_error(address.error());
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
-  auto policy = policy_from_option(policy_path_);
+  // The policy last stored through the API, unless a file is named; else the shipped one.
+  auto policy =
+      policy_path_.empty()
+          ? policy_in_force(**store).map([](PolicyInForce p) { return std::move(p.policy); })
+          : policy_from_option(policy_path_);
   if (!policy) return print_error(policy.error());
   auto access_log = http::AccessLog::open(config->access_log);
   if (!access_log) return print_error(access_log.error());
@@ -55,6 +61,7 @@ int ServeCommand::serve() {
   http::StorePool stores(db_);
   http::CurrentPolicy current_policy(*std::move(policy));
   http::ApiContext api{stores, snapshot, current_policy};
+  api.secure_cookies = config->secure_cookies;
   http::Router router;
   http::add_system_routes(router, metrics, [&snapshot] { return snapshot.get() != nullptr; });
   http::add_api_routes(router, api);
@@ -86,7 +93,10 @@ int ServeCommand::serve() {
                      std::chrono::steady_clock::now() - started)
                      .count());
   });
-  server.run();
+  {
+    http::Scheduler scheduler(api, *config, metrics);
+    server.run();
+  }
   loader.join();
   spdlog::info("stopped");
   return load_failed ? kFailure : 0;

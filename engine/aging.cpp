@@ -298,4 +298,26 @@ Result<AgingReport> age(const Snapshot& s, Date as_of, const AgingBuckets& bucke
   return report;
 }
 
+Result<std::vector<std::pair<Currency, AgingRow>>> age_customer(const Snapshot& s, size_t customer,
+                                                                Date as_of,
+                                                                const AgingBuckets& buckets) {
+  const size_t bucket_count = buckets.count();
+  const Pass pass{s, as_of.days(), BucketIndex(buckets), bucket_count};
+  Accumulator one(1, s.currencies.size(), bucket_count);
+  pass.customer(customer, 0, one);
+  bool overflow = one.overflow();
+  std::vector<std::pair<Currency, AgingRow>> rows;
+  for (size_t cur = 0; cur < s.currencies.size(); ++cur) {
+    const int64_t* cell = one.cell(0, cur);
+    if (all_zero(cell, one.width())) continue;
+    const Currency& currency = s.currencies[cur];
+    rows.emplace_back(
+        currency, make_row(std::string(currency.code_view()), "", cell, bucket_count, overflow));
+  }
+  if (overflow) return fail("amounts overflow 64-bit minor units");
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.second.key < b.second.key; });
+  return rows;
+}
+
 }  // namespace huikuan

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/currency.h"
@@ -53,5 +54,12 @@ struct AgingReport {
 //! Runs on `threads` threads (0 = hardware concurrency). Fails only on amount overflow.
 Result<AgingReport> age(const Snapshot& snapshot, Date as_of, const AgingBuckets& buckets,
                         AgingGroup group, unsigned threads = 0);
+
+//! The aging of one customer (snapshot position `customer`) as of `as_of`: one row per currency
+//! in which it has open items or unapplied credit, by currency code, keyed by the code. Costs
+//! the customer's documents, not the ledger's. Fails only on amount overflow.
+Result<std::vector<std::pair<Currency, AgingRow>>> age_customer(const Snapshot& snapshot,
+                                                                size_t customer, Date as_of,
+                                                                const AgingBuckets& buckets);
 
 }  // namespace huikuan

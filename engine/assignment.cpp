@@ -17,10 +17,6 @@ __int128 power_of_ten(int digits) {
   return value;
 }
 
-bool authorises(const AuthorityLevel& level, int64_t amount) {
-  return !level.max_case_amount || amount < *level.max_case_amount;
-}
-
 // numerator / denominator with a positive denominator.
 struct Fraction {
   int64_t numerator = 0;
@@ -91,14 +87,14 @@ class Team {
   }
 
   bool may_hold(const Holder& holder, int64_t amount) const {
-    return holder.level && authorises(authority_[*holder.level], amount);
+    return holder.level && authority_[*holder.level].covers(amount);
   }
 
   // The lowest authorised level with room decides; within it the best fitting collector.
   Holder* best_for(const AssignmentCase& c) {
     mark_specialists(c);
     for (size_t level = 0; level < authority_.size(); ++level) {
-      if (!authorises(authority_[level], c.amount)) continue;
+      if (!authority_[level].covers(c.amount)) continue;
       Candidate best;
       for (size_t k : by_level_[level]) {
         Holder& holder = holders_[k];

@@ -65,6 +65,17 @@ Result<void> check_profile(const ComplianceProfile& profile) {
 
 }  // namespace
 
+const ComplianceProfile* compliance_profile_for(const Policy& policy, std::string_view country) {
+  const std::string_view wanted =
+      country.empty() ? std::string_view(policy.default_country) : country;
+  const ComplianceProfile* any = nullptr;
+  for (const auto& profile : policy.compliance) {
+    if (profile.country == wanted) return &profile;
+    if (profile.country == "*") any = &profile;
+  }
+  return any ? any : (policy.compliance.empty() ? nullptr : &policy.compliance.front());
+}
+
 Result<const BusinessCalendar*> profile_calendar(const ComplianceProfile& profile) {
   if (profile.calendar == "CN") return &BusinessCalendar::china();
   if (profile.calendar == "weekends") {

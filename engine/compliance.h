@@ -27,6 +27,10 @@ namespace huikuan {
 //! Seconds since 1970-01-01T00:00:00Z, as in Timestamp::utc_seconds.
 using Instant = int64_t;
 
+//! The profile for a customer in `country` ("" = the policy's default country): its own, else
+//! "*", else the first one; null when the policy has none.
+const ComplianceProfile* compliance_profile_for(const Policy& policy, std::string_view country);
+
 //! The calendar a profile names: "CN" = BusinessCalendar::china(), "weekends" = weekends only.
 Result<const BusinessCalendar*> profile_calendar(const ComplianceProfile& profile);
 

@@ -14,17 +14,6 @@ namespace {
 constexpr int32_t kCallMinute = 9 * 60 + 30;
 constexpr int32_t kMailMinute = 9 * 60;
 
-// The profile for a country: its own, else "*", else the first one.
-const ComplianceProfile* profile_for(const Policy& policy, const std::string& country) {
-  const std::string& wanted = country.empty() ? policy.default_country : country;
-  const ComplianceProfile* any = nullptr;
-  for (const auto& profile : policy.compliance) {
-    if (profile.country == wanted) return &profile;
-    if (profile.country == "*") any = &profile;
-  }
-  return any ? any : (policy.compliance.empty() ? nullptr : &policy.compliance.front());
-}
-
 // ContactRules per (country, zone): zone lookups are searches, customers share a few zones.
 class RulesCache {
  public:
@@ -33,7 +22,7 @@ class RulesCache {
     const std::string key = country + "|" + zone;
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second.get();
-    const ComplianceProfile* profile = profile_for(policy_, country);
+    const ComplianceProfile* profile = compliance_profile_for(policy_, country);
     if (!profile) return fail("the policy has no compliance profile");
     auto rules = ContactRules::make(*profile, zone);
     if (!rules) {
@@ -76,7 +65,7 @@ class Planner {
     for (int64_t id : item.broken_plan_ids) plan_.broken_plans.push_back(id);
 
     if (s_.customer_flags[c] & Snapshot::kBlacklisted) {
-      if (!history_.legal_review.contains(c)) {
+      if (!history_.legal_review[c]) {
         add(item, ActionKind::kLegalReview, 0, "internal", item.overdue_invoices,
             "blacklisted: legal review, no outbound contact", "legal_review");
       }
@@ -95,7 +84,7 @@ class Planner {
           "plan_broken");
     }
     if (s_.customer_flags[c] & Snapshot::kDoNotContact) {
-      if (!history_.alerted.contains(c)) {
+      if (!history_.alerted[c]) {
         add(item, ActionKind::kInternalAlert, 0, "internal", item.overdue_invoices,
             "do_not_contact: no outbound contact, collector decides", "do_not_contact");
       }
@@ -103,7 +92,7 @@ class Planner {
     }
     plan_reminders(item);
     if (item.overdue_invoices.empty()) return {};
-    if (item.max_days_overdue >= item.legal_review_min_days && !history_.legal_review.contains(c)) {
+    if (item.max_days_overdue >= item.legal_review_min_days && !history_.legal_review[c]) {
       add(item, ActionKind::kLegalReview, 0, "internal", item.overdue_invoices,
           fmt::format("legal_review_min_days: {} days overdue", item.max_days_overdue),
           "legal_review");
@@ -150,9 +139,8 @@ class Planner {
     for (const LetterRule& letter : variant.letters) {
       std::vector<DueItem> due_now;
       for (const DueItem& overdue : item.overdue_invoices) {
-        auto sent = history_.letter_level.find(overdue.invoice);
         if (letter.days.contains(day_.days() - overdue.due) &&
-            (sent == history_.letter_level.end() || sent->second < letter.level)) {
+            history_.letter_level[overdue.invoice] < letter.level) {
           due_now.push_back(overdue);
         }
       }
@@ -175,8 +163,8 @@ class Planner {
     const CustomerTypeStrategy* type =
         customer_type_strategy(policy_, s_.types.values[s_.customer_type[c]]);
     const int32_t interval = followup_interval(variant, type, item.max_days_overdue);
-    auto last = history_.last_followup_day.find(c);
-    if (last != history_.last_followup_day.end() && day_.days() - last->second < interval) return;
+    const int32_t last = history_.last_followup_day[c];
+    if (last != RunHistory::kNoFollowup && day_.days() - last < interval) return;
     const std::string channel = followup_channel(policy_, item.abc_class);
     const ActionKind kind = channel == "phone"   ? ActionKind::kCall
                             : channel == "sms"   ? ActionKind::kSms

@@ -7,6 +7,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/date.h"
@@ -20,12 +21,22 @@ namespace huikuan {
 
 //! What earlier runs and recorded contacts left behind, by snapshot position.
 struct RunHistory {
-  // Hash tables: a run at 1M customers reads millions of earlier actions into these.
-  absl::flat_hash_map<uint32_t, int32_t> letter_level;  //!< invoice -> highest letter level sent
-  absl::flat_hash_map<uint32_t, int32_t> last_followup_day;  //!< customer -> last follow-up day
+  //! Nothing sent and nobody contacted yet, for the customers and invoices of `snapshot`.
+  explicit RunHistory(const Snapshot& snapshot)
+      : letter_level(snapshot.invoice_id.size(), 0),
+        last_followup_day(snapshot.customer_count(), kNoFollowup),
+        legal_review(snapshot.customer_count(), false),
+        alerted(snapshot.customer_count(), false) {}
+
+  static constexpr int32_t kNoFollowup = std::numeric_limits<int32_t>::min();
+  // Arrays by position rather than hash tables: a run at 1M customers reads millions of
+  // earlier actions into these, and a probe per action into a table of millions missed the
+  // cache every time.
+  std::vector<int32_t> letter_level;       //!< by invoice: highest letter level sent, 0 none
+  std::vector<int32_t> last_followup_day;  //!< by customer: day of the last, or kNoFollowup
+  std::vector<bool> legal_review;          //!< by customer: already sent to legal review
+  std::vector<bool> alerted;               //!< by customer: already raised to the collector
   absl::flat_hash_map<uint32_t, std::vector<int64_t>> call_attempts;  //!< customer -> UTC s
-  absl::flat_hash_set<uint32_t> legal_review;  //!< customers already sent to legal review
-  absl::flat_hash_set<uint32_t> alerted;       //!< customers already raised to their collector
   absl::flat_hash_set<std::pair<uint32_t, int32_t>> reminded;  //!< (invoice, days before due)
 };
 

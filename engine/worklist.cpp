@@ -10,13 +10,6 @@
 namespace huikuan {
 namespace {
 
-const Band* band_of(const std::vector<Band>& bands, int32_t days) {
-  for (const Band& band : bands) {
-    if (band.days.contains(days)) return &band;
-  }
-  return nullptr;
-}
-
 bool contains(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
 namespace huikuan::http {
 
 Result<StorePool::Lease> StorePool::lease() {
@@ -87,6 +91,50 @@ tl::expected<std::string, Response> string_field(const nlohmann::json& body,
         Response::error(Status::unprocessable_entity, "invalid", "required", name));
   }
   return value;
+}
+
+Response bad_parameter(std::string_view field, std::string_view message) {
+  return Response::error(Status::bad_request, "bad_request", message, field);
+}
+
+std::optional<Response> unknown_parameter(const Request& request,
+                                          std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : request.query) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string expected;
+      for (std::string_view k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
+      return bad_parameter(name, fmt::format("unknown parameter; expected {}", expected));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> parse_id(std::string_view text) {
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) return std::nullopt;
+  return id;
+}
+
+tl::expected<Page, Response> page_of(const Request& request) {
+  Page page;
+  auto number = [&](std::string_view name, int64_t low, int64_t high,
+                    int64_t& out) -> std::optional<Response> {
+    const auto text = request.query_param(name);
+    if (!text) return std::nullopt;
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error != std::errc() || end != text->data() + text->size() || value < low || value > high) {
+      return bad_parameter(name, fmt::format("must be a whole number from {} to {}", low, high));
+    }
+    out = value;
+    return std::nullopt;
+  };
+  if (auto bad = number("limit", 1, 500, page.limit)) return tl::unexpected(*bad);
+  if (auto bad = number("offset", 0, std::numeric_limits<int32_t>::max(), page.offset)) {
+    return tl::unexpected(*bad);
+  }
+  return page;
 }
 
 Response invalid(const Error& error) {

@@ -47,6 +47,8 @@ class StorePool {
 
   //! A connection for this request; an error if the database cannot be opened.
   Result<Lease> lease();
+  //! The database location the pool opens.
+  const std::string& location() const { return location_; }
 
  private:
   void give_back(std::unique_ptr<Store> store);
@@ -80,6 +82,13 @@ struct ApiContext {
   std::function<Timestamp()> clock = [] { return local_now(); };
   //! Mark the session cookie Secure (set when the server sits behind TLS).
   bool secure_cookies = false;
+  //! Held while the daily run or a snapshot refresh runs, so that two never overlap.
+  std::unique_ptr<std::mutex> jobs = std::make_unique<std::mutex>();
+  //! The version of the collection state (promises, disputes, payment plans) this process
+  //! knows: whatever changes them through the server bumps it after committing (case_routes,
+  //! the daily run), so worklists cached for an older version are rebuilt (case_routes.h).
+  std::unique_ptr<std::atomic<uint64_t>> collection_version =
+      std::make_unique<std::atomic<uint64_t>>(0);
 };
 
 // ---- helpers for handlers -------------------------------------------------------------------
@@ -102,6 +111,25 @@ tl::expected<std::string, Response> string_field(const nlohmann::json& body, std
 //! An optional string member ("" when absent or null).
 tl::expected<std::string, Response> optional_string_field(const nlohmann::json& body,
                                                           std::string_view name);
+
+//! A 400 for query parameter `field`.
+Response bad_parameter(std::string_view field, std::string_view message);
+
+//! A 400 naming the first query parameter not in `known`: a misspelt parameter is an error
+//! rather than silently ignored.
+std::optional<Response> unknown_parameter(const Request& request,
+                                          std::initializer_list<std::string_view> known);
+
+//! A positive record id written in decimal, or nullopt (for {id} path segments: a malformed id
+//! names no record, so callers answer 404).
+std::optional<int64_t> parse_id(std::string_view text);
+
+//! limit (default 50, 1–500) and offset (default 0) of a list request.
+struct Page {
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+tl::expected<Page, Response> page_of(const Request& request);
 
 //! 422 "invalid" with the use case's message and field.
 Response invalid(const Error& error);

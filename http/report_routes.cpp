@@ -6,29 +6,15 @@
 #include <string_view>
 
 #include "engine/aging.h"
+#include "engine/kpi.h"
+#include "http/api.h"
 #include "service/report_output.h"
 
 namespace huikuan::http {
 namespace {
 
-Response bad_parameter(std::string_view field, std::string_view message) {
-  return Response::error(Status::bad_request, "bad_request", message, field);
-}
-
-//! The first query parameter not in `known`, if any: a misspelt parameter is an error rather
-//! than silently ignored.
-std::optional<std::string_view> unknown_parameter(const Request& request,
-                                                  std::initializer_list<std::string_view> known) {
-  for (const auto& [name, value] : request.query) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) return name;
-  }
-  return std::nullopt;
-}
-
 Response aging(const CurrentSnapshot& current, const Request& request) {
-  if (auto unknown = unknown_parameter(request, {"as_of", "by", "buckets"})) {
-    return bad_parameter(*unknown, "unknown parameter; expected as_of, by, buckets");
-  }
+  if (auto unknown = unknown_parameter(request, {"as_of", "by", "buckets"})) return *unknown;
   const auto as_of_text = request.query_param("as_of");
   if (!as_of_text) return bad_parameter("as_of", "required (YYYY-MM-DD)");
   const auto as_of = Date::parse(*as_of_text);
@@ -53,7 +39,45 @@ Response aging(const CurrentSnapshot& current, const Request& request) {
   return Response::json(aging_json(*report));
 }
 
+// A required date query parameter, or the 400 naming it.
+tl::expected<Date, Response> date_parameter(const Request& request, std::string_view name) {
+  const auto text = request.query_param(name);
+  if (!text) return tl::unexpected(bad_parameter(name, "required (YYYY-MM-DD)"));
+  auto date = Date::parse(*text);
+  if (!date) return tl::unexpected(bad_parameter(name, date.error().message));
+  return *date;
+}
+
+// GET /api/v1/reports/kpi?from=YYYY-MM-DD&to=YYYY-MM-DD[&by=variant] → the JSON of `huikuan
+// report kpi --format json`: {"from", "to", ["group_by",] "currencies": [{["variant",]
+// "currency", "dso", "bpdso", "add", "cei", "overdue_rate", amounts…}]}.
+Response kpi(const CurrentSnapshot& current, const CurrentPolicy& policy, const Request& request) {
+  if (auto unknown = unknown_parameter(request, {"from", "to", "by"})) return *unknown;
+  const auto from = date_parameter(request, "from");
+  if (!from) return from.error();
+  const auto to = date_parameter(request, "to");
+  if (!to) return to.error();
+  if (*to < *from) return bad_parameter("to", "must not be before from");
+  const auto by = request.query_param("by");
+  if (by && *by != "variant") return bad_parameter("by", "must be variant (or left out)");
+  const auto snapshot = current.get();
+  if (!snapshot) return not_ready();
+  const auto report =
+      by ? compute_kpis(*snapshot, *from, *to, variant_groups(*snapshot, *policy.get()))
+         : compute_kpis(*snapshot, *from, *to);
+  if (!report) return invalid(report.error());
+  return Response::json(kpi_json(*report));
+}
+
 }  // namespace
+
+void add_kpi_report_route(Router& router, const CurrentSnapshot& snapshot,
+                          const CurrentPolicy& policy) {
+  router.add(
+      {Verb::get, "/api/v1/reports/kpi",
+       [&snapshot, &policy](const Request& request) { return kpi(snapshot, policy, request); },
+       Permission::kReportsRead, Work::kBlocking});
+}
 
 void add_report_routes(Router& router, const CurrentSnapshot& snapshot) {
   router.add({Verb::get, "/api/v1/reports/aging",

@@ -1,6 +1,7 @@
 #pragma once
 // /api/v1/reports: the CLI's reports over HTTP, with the same semantics and JSON.
 
+#include "http/api.h"
 #include "http/current_snapshot.h"
 #include "http/router.h"
 
@@ -11,5 +12,11 @@ namespace huikuan::http {
 //! snapshot current when the request starts. 400 names the bad parameter; 503 before the
 //! ledger is loaded.
 void add_report_routes(Router& router, const CurrentSnapshot& snapshot);
+
+//! GET /api/v1/reports/kpi?from=YYYY-MM-DD&to=YYYY-MM-DD[&by=variant]: the JSON of `huikuan
+//! report kpi --format json`; by variant, the variants of the policy in force (the CLI's
+//! `--policy`). 400 names the bad parameter; 503 before the ledger is loaded.
+void add_kpi_report_route(Router& router, const CurrentSnapshot& snapshot,
+                          const CurrentPolicy& policy);
 
 }  // namespace huikuan::http

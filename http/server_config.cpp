@@ -72,6 +72,22 @@ std::map<std::string, KeyReader, std::less<>> server_keys(ServerConfig& config) 
        integer(1, kDay, [&config](int64_t v) { config.idle_timeout = seconds(v); })},
       {"drain_timeout_seconds",
        integer(0, kDay, [&config](int64_t v) { config.drain_timeout = seconds(v); })},
+      {"daily_run_at", text([&config](const std::string& value) -> std::optional<Error> {
+         if (!value.empty()) {
+           auto minutes = parse_time_of_day(value);
+           if (!minutes) return minutes.error();
+         }
+         config.daily_run_at = value;
+         return std::nullopt;
+       })},
+      {"snapshot_refresh_seconds",
+       integer(1, kDay, [&config](int64_t v) { config.snapshot_refresh = seconds(v); })},
+      {"secure_cookies",
+       [&config](const toml::node& node, const std::string& field, TomlDiagnostics& problems) {
+         const auto* value = node.as_boolean();
+         if (value == nullptr) return problems.add(node.source(), field, "must be true or false");
+         config.secure_cookies = value->get();
+       }},
       {"access_log", text([&config](const std::string& value) -> std::optional<Error> {
          if (value.empty()) return Error{"must be \"-\", \"off\" or a file path", {}, {}};
          config.access_log = value;
@@ -87,6 +103,19 @@ std::string key_list(const std::map<std::string, KeyReader, std::less<>>& keys) 
 }
 
 }  // namespace
+
+Result<int> parse_time_of_day(std::string_view text) {
+  int hours = -1, minutes = -1;
+  auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() == 5 && text[2] == ':' && digit(0) && digit(1) && digit(3) && digit(4)) {
+    std::from_chars(text.data(), text.data() + 2, hours);
+    std::from_chars(text.data() + 3, text.data() + 5, minutes);
+  }
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {
+    return fail(fmt::format("'{}' is not a time of day HH:MM", text));
+  }
+  return hours * 60 + minutes;
+}
 
 Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::string& source) {
   toml::table document;

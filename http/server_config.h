@@ -25,6 +25,12 @@ struct ServerConfig {
   //! On shutdown, how long requests in flight may take to finish.
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
   std::string access_log = "-";  //!< "-" standard error, "off", or a file appended to
+  //! Local time ("HH:MM") at which the server runs the day's collection run; "" = never.
+  std::string daily_run_at = "06:00";
+  //! How often the server checks for a changed ledger (an import by the CLI) and reloads it.
+  std::chrono::seconds snapshot_refresh{300};
+  //! Mark the session cookie Secure: set when a TLS proxy is in front.
+  bool secure_cookies = false;
 };
 
 //! Reads the [server] table of `toml_text` over the defaults. Unknown tables and keys, wrong
@@ -38,6 +44,9 @@ struct ListenAddress {
   std::string host;  //!< name or address, without brackets
   uint16_t port = 0;
 };
+
+//! Minutes after midnight of "HH:MM" (00:00–23:59).
+Result<int> parse_time_of_day(std::string_view text);
 
 //! "HOST:PORT", "[IPv6]:PORT"; port 0 lets the system choose.
 Result<ListenAddress> parse_listen_address(std::string_view text);

@@ -20,6 +20,7 @@
 #include "core/currency.h"
 #include "core/money.h"
 #include "io/toml_diagnostics.h"
+#include "ledger/approval.h"
 
 extern const unsigned char default_policy_toml[];
 extern const std::size_t default_policy_toml_size;
@@ -31,9 +32,6 @@ using Names = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 9> kChannels{
     "phone", "email", "sms", "letter", "visit", "lawyer_letter", "litigation", "im", "internal"};
-constexpr std::array<std::string_view, 7> kApprovals{
-    "extension", "installment_plan", "interest_waiver", "settlement",
-    "write_off", "legal_escalation", "bill_adjustment"};
 constexpr std::array<std::string_view, 10> kCreditGrades{"AAA", "AA",  "A",  "BBB", "BB",
                                                          "B",   "CCC", "CC", "C",   "D"};
 constexpr std::array<std::string_view, 2> kCalendars{"CN", "weekends"};
@@ -678,7 +676,7 @@ std::vector<AuthorityLevel> read_authority(Section& root, const std::optional<Cu
     AuthorityLevel level;
     names.check(read(entry, "level", level.level), entry.field("level"), level.level);
     level.max_case_amount = read_amount(entry, "max_case_amount", Need::kOptional, currency);
-    read_list(entry, "approvals", level.approvals, kApprovals);
+    read_list(entry, "approvals", level.approvals, approval_kinds());
     const toml::node* amount = entry.node("max_case_amount", Need::kOptional);
     if (amount != nullptr && !level.max_case_amount) amounts_valid = false;
     levels.push_back(level);
@@ -838,11 +836,13 @@ Result<Policy> load_policy(const std::string& path) {
   return parse_policy(text.str(), path);
 }
 
+std::string_view default_policy_text() {
+  return {reinterpret_cast<const char*>(default_policy_toml), default_policy_toml_size};
+}
+
 const Policy& default_policy() {
   static const Policy policy = [] {
-    const std::string_view text(reinterpret_cast<const char*>(default_policy_toml),
-                                default_policy_toml_size);
-    auto parsed = parse_policy(text, "config/policy.toml");
+    auto parsed = parse_policy(default_policy_text(), "config/policy.toml");
     // The shipped file is tested; failing here means the build embedded a broken file.
     if (!parsed) throw std::logic_error(parsed.error().to_string());
     return *std::move(parsed);

@@ -19,5 +19,7 @@ Result<Policy> load_policy(const std::string& path);
 
 //! The shipped config/policy.toml, compiled into the binary and parsed once.
 const Policy& default_policy();
+//! Its text.
+std::string_view default_policy_text();
 
 }  // namespace huikuan

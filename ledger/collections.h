@@ -171,6 +171,13 @@ struct PaymentPlan {
   std::string note;
   std::string created_at;
   std::string recorded_by;
+
+  //! What the installments add up to (checked against overflow when the plan was made).
+  int64_t total() const {
+    int64_t sum = 0;
+    for (const Installment& installment : installments) sum += installment.amount;
+    return sum;
+  }
 };
 
 //! Objection reasons (DOMAIN §8).

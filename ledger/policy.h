@@ -28,6 +28,14 @@ struct Band {
   DayRange days;
 };
 
+//! The first of `bands` containing `days`, or null.
+inline const Band* band_of(const std::vector<Band>& bands, int32_t days) {
+  for (const Band& band : bands) {
+    if (band.days.contains(days)) return &band;
+  }
+  return nullptr;
+}
+
 //! ABC classification of overdue customers (DOMAIN §5).
 struct AbcPolicy {
   //! Class C (risk assessment, legal) from this many days overdue on the oldest item…
@@ -108,6 +116,9 @@ struct AuthorityLevel {
   //! What this level may approve within its amount: extension, installment_plan,
   //! interest_waiver, settlement, write_off, legal_escalation, bill_adjustment.
   std::vector<std::string> approvals;
+
+  //! Whether an amount (minor units of Policy::currency) is under this level's limit.
+  bool covers(int64_t amount) const { return !max_case_amount || amount < *max_case_amount; }
 };
 
 struct WorkloadPolicy {

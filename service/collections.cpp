@@ -7,6 +7,8 @@
 
 #include "core/money.h"
 #include "core/personal_data.h"
+#include "engine/compliance.h"
+#include "service/in_transaction.h"
 
 namespace huikuan {
 namespace {
@@ -31,19 +33,6 @@ void record_change(Store& store, const Actor& actor, const char* entity, int64_t
       change_by(actor, entity, std::to_string(id), "status", old_status, new_value, "cli");
   store.insert_changes({&change, 1});
   store.bump_ledger_version();
-}
-
-// Runs `work` in one transaction and hands its value out.
-template <class T>
-Result<T> in_transaction(Store& store, const std::function<Result<T>()>& work) {
-  Result<T> value = fail("not run");
-  auto done = store.transaction([&]() -> Result<void> {
-    value = work();
-    if (!value) return tl::unexpected(value.error());
-    return {};
-  });
-  if (!done) return tl::unexpected(done.error());
-  return value;
 }
 
 }  // namespace
@@ -213,95 +202,106 @@ Result<void> resolve_dispute(Store& store, int64_t dispute_id, const std::string
       .map([](bool) {});
 }
 
-Result<int64_t> record_plan(Store& store, const PlanRequest& request, const Actor& actor) {
+Result<PaymentPlan> check_plan(Store& store, const PlanRequest& request, const Actor& actor) {
   if (request.invoice_ids.empty()) return fail("name the invoices the plan covers", "--invoice");
   if (request.installments.empty()) return fail("a plan needs installments", "--installment");
   const Date today = actor.now.local_date();
-  return in_transaction<int64_t>(store, [&]() -> Result<int64_t> {
-    auto customer = existing_customer(store, request.customer_id);
-    if (!customer) return tl::unexpected(customer.error());
-    // Invoices: the customer's, open, one currency, not already under an open plan.
-    std::optional<Currency> currency;
-    int64_t open = 0;
-    std::vector<std::string> seen;
-    std::vector<std::string> planned;
-    store.read_customer_plans(request.customer_id, [&](const PaymentPlan& p) {
-      if (p.status == PlanStatus::kOpen) {
-        planned.insert(planned.end(), p.invoice_ids.begin(), p.invoice_ids.end());
-      }
-    });
-    for (const auto& invoice_id : request.invoice_ids) {
-      auto invoice = store.find_invoice(invoice_id);
-      if (!invoice || invoice->doc_type != DocType::kInvoice ||
-          invoice->customer_id != customer->id) {
-        return fail(
-            fmt::format("'{}' is not an invoice of customer '{}'", invoice_id, request.customer_id),
-            "--invoice");
-      }
-      if (one_of(invoice_id, seen))
-        return fail(fmt::format("'{}' is named twice", invoice_id), "--invoice");
-      seen.push_back(invoice_id);
-      if (one_of(invoice_id, planned)) {
-        return fail(fmt::format("invoice '{}' is already under an open payment plan", invoice_id),
-                    "--invoice");
-      }
-      if (currency && !(*currency == invoice->currency)) {
-        return fail(fmt::format("invoice '{}' is in {}, the others in {}: one plan, one currency",
-                                invoice_id, invoice->currency.code_view(), currency->code_view()),
-                    "--invoice");
-      }
-      currency = invoice->currency;
-      const int64_t invoice_open = store.invoice_open(invoice->id, today);
-      if (invoice_open <= 0) {
-        return fail(fmt::format("invoice '{}' has nothing open", invoice_id), "--invoice");
-      }
-      open += invoice_open;
+  auto customer = existing_customer(store, request.customer_id);
+  if (!customer) return tl::unexpected(customer.error());
+  // Invoices: the customer's, open, one currency, not already under an open plan.
+  std::optional<Currency> currency;
+  int64_t open = 0;
+  std::vector<std::string> seen;
+  std::vector<std::string> planned;
+  store.read_customer_plans(request.customer_id, [&](const PaymentPlan& p) {
+    if (p.status == PlanStatus::kOpen) {
+      planned.insert(planned.end(), p.invoice_ids.begin(), p.invoice_ids.end());
     }
-    // Installments: dated today or later, in order, positive, summing to the open amount.
-    PaymentPlan plan;
-    int64_t total = 0;
-    for (const auto& [date_text, amount_text] : request.installments) {
-      const std::string what = date_text + "=" + amount_text;
-      auto date = Date::parse(date_text);
-      if (!date) return fail(fmt::format("'{}': {}", what, date.error().message), "--installment");
-      if (*date < today) {
-        return fail(fmt::format("'{}': {} is in the past (today is {})", what, date_text,
-                                today.to_string()),
-                    "--installment");
-      }
-      if (!plan.installments.empty() && !(plan.installments.back().due < *date)) {
-        return fail(fmt::format("'{}': installments must be in date order, one per date", what),
-                    "--installment");
-      }
-      auto amount = Money::parse(amount_text, *currency);
-      if (!amount)
-        return fail(fmt::format("'{}': {}", what, amount.error().message), "--installment");
-      if (amount->minor() <= 0)
-        return fail(fmt::format("'{}': amount is not positive", what), "--installment");
-      total += amount->minor();
-      plan.installments.push_back({*date, amount->minor()});
-    }
-    if (total != open) {
+  });
+  for (const auto& invoice_id : request.invoice_ids) {
+    auto invoice = store.find_invoice(invoice_id);
+    if (!invoice || invoice->doc_type != DocType::kInvoice ||
+        invoice->customer_id != customer->id) {
       return fail(
-          fmt::format("the installments sum to {} {}, the invoices' open amount is {} {}",
-                      format_minor_units(total, currency->minor_digits), currency->code_view(),
-                      format_minor_units(open, currency->minor_digits), currency->code_view()),
+          fmt::format("'{}' is not an invoice of customer '{}'", invoice_id, request.customer_id),
+          "--invoice");
+    }
+    if (one_of(invoice_id, seen))
+      return fail(fmt::format("'{}' is named twice", invoice_id), "--invoice");
+    seen.push_back(invoice_id);
+    if (one_of(invoice_id, planned)) {
+      return fail(fmt::format("invoice '{}' is already under an open payment plan", invoice_id),
+                  "--invoice");
+    }
+    if (currency && !(*currency == invoice->currency)) {
+      return fail(fmt::format("invoice '{}' is in {}, the others in {}: one plan, one currency",
+                              invoice_id, invoice->currency.code_view(), currency->code_view()),
+                  "--invoice");
+    }
+    currency = invoice->currency;
+    const int64_t invoice_open = store.invoice_open(invoice->id, today);
+    if (invoice_open <= 0) {
+      return fail(fmt::format("invoice '{}' has nothing open", invoice_id), "--invoice");
+    }
+    open += invoice_open;
+  }
+  // Installments: dated today or later, in order, positive, summing to the open amount.
+  PaymentPlan plan;
+  int64_t total = 0;
+  for (const auto& [date_text, amount_text] : request.installments) {
+    const std::string what = date_text + "=" + amount_text;
+    auto date = Date::parse(date_text);
+    if (!date) return fail(fmt::format("'{}': {}", what, date.error().message), "--installment");
+    if (*date < today) {
+      return fail(
+          fmt::format("'{}': {} is in the past (today is {})", what, date_text, today.to_string()),
           "--installment");
     }
-    plan.customer_id = request.customer_id;
-    plan.currency = *currency;
-    plan.invoice_ids = request.invoice_ids;
-    plan.note = request.note;
-    plan.created_at = actor.now.to_string();
-    plan.recorded_by = actor.name;
-    const int64_t id = store.insert_plan(plan);
-    record_change(
-        store, actor, "payment_plan", id, "",
-        fmt::format("open: {} installments, {} {} from {} to {} ({})", plan.installments.size(),
+    if (!plan.installments.empty() && !(plan.installments.back().due < *date)) {
+      return fail(fmt::format("'{}': installments must be in date order, one per date", what),
+                  "--installment");
+    }
+    auto amount = Money::parse(amount_text, *currency);
+    if (!amount)
+      return fail(fmt::format("'{}': {}", what, amount.error().message), "--installment");
+    if (amount->minor() <= 0)
+      return fail(fmt::format("'{}': amount is not positive", what), "--installment");
+    if (__builtin_add_overflow(total, amount->minor(), &total))
+      return fail(fmt::format("'{}': the installments' sum is too large", what), "--installment");
+    plan.installments.push_back({*date, amount->minor()});
+  }
+  if (total != open) {
+    return fail(
+        fmt::format("the installments sum to {} {}, the invoices' open amount is {} {}",
                     format_minor_units(total, currency->minor_digits), currency->code_view(),
-                    plan.installments.front().due.to_string(),
-                    plan.installments.back().due.to_string(), request.customer_id));
-    return id;
+                    format_minor_units(open, currency->minor_digits), currency->code_view()),
+        "--installment");
+  }
+  plan.customer_id = request.customer_id;
+  plan.currency = *currency;
+  plan.invoice_ids = request.invoice_ids;
+  plan.note = request.note;
+  plan.created_at = actor.now.to_string();
+  plan.recorded_by = actor.name;
+  return plan;
+}
+
+int64_t write_plan(Store& store, const PaymentPlan& plan, const Actor& actor) {
+  const int64_t id = store.insert_plan(plan);
+  record_change(
+      store, actor, "payment_plan", id, "",
+      fmt::format("open: {} installments, {} {} from {} to {} ({})", plan.installments.size(),
+                  format_minor_units(plan.total(), plan.currency.minor_digits),
+                  plan.currency.code_view(), plan.installments.front().due.to_string(),
+                  plan.installments.back().due.to_string(), plan.customer_id));
+  return id;
+}
+
+Result<int64_t> record_plan(Store& store, const PlanRequest& request, const Actor& actor) {
+  return in_transaction<int64_t>(store, [&]() -> Result<int64_t> {
+    auto plan = check_plan(store, request, actor);
+    if (!plan) return tl::unexpected(plan.error());
+    return write_plan(store, *plan, actor);
   });
 }
 
@@ -321,6 +321,60 @@ Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor) {
                return true;
              })
       .map([](bool) {});
+}
+
+Result<Action> reschedule_action(Store& store, const Policy& policy, int64_t action_id,
+                                 const std::string& date, const std::string& reason,
+                                 const Actor& actor) {
+  auto day = Date::parse(date);
+  if (!day) return fail(day.error().message, "--date");
+  const Date today = actor.now.local_date();
+  if (*day < today) {
+    return fail(fmt::format("{} is in the past (today is {})", date, today.to_string()), "--date");
+  }
+  return in_transaction<Action>(store, [&]() -> Result<Action> {
+    auto action = store.find_action(action_id);
+    if (!action) return fail(fmt::format("no action {}", action_id), "--id");
+    if (action->status != ActionStatus::kPlanned) {
+      return fail(
+          fmt::format("action {} is already {}", action_id, action_status_name(action->status)),
+          "--id");
+    }
+    auto scheduled = Timestamp::parse(action->scheduled_at);
+    if (!scheduled) return fail(scheduled.error().message, "scheduled_at");
+    if (!(scheduled->local_date() < *day)) {
+      return fail(fmt::format("{} is not after the action's day, {}", date,
+                              scheduled->local_date().to_string()),
+                  "--date");
+    }
+    const auto customer = store.find_customer(action->customer_id);
+    const ComplianceProfile* profile =
+        compliance_profile_for(policy, customer ? customer->country : std::string());
+    if (!profile) return fail("the policy has no compliance profile", "compliance");
+    auto rules = ContactRules::make(*profile, customer ? customer->timezone : std::string());
+    if (!rules) rules = ContactRules::make(*profile, "");  // an unknown zone: the profile's
+    if (!rules) return tl::unexpected(rules.error());
+    if (!rules->calendar()->is_working_day(*day)) {
+      return fail(
+          fmt::format("{} is not a working day for customer '{}'; the next one is {}", date,
+                      action->customer_id, rules->calendar()->next_working_day(*day).to_string()),
+          "--date");
+    }
+    constexpr int64_t kDay = 24 * 3600;
+    const int64_t local_second =
+        ((scheduled->utc_seconds + int64_t{scheduled->offset_minutes} * 60) % kDay + kDay) % kDay;
+    const std::string at =
+        rules->first_slot(*day, static_cast<int32_t>(local_second / 60)).to_string();
+    if (!store.reschedule_action(action_id, at)) {
+      return fail(fmt::format("action {} is no longer planned", action_id), "--id");
+    }
+    const ChangeRecord change = change_by(
+        actor, "action", std::to_string(action_id), "scheduled_at", action->scheduled_at,
+        reason.empty() ? at : fmt::format("{} — {}", at, mask_personal_data(reason)), "cli");
+    store.insert_changes({&change, 1});
+    action->scheduled_at = at;
+    return *action;
+  });
 }
 
 std::string dispute_sla(const Dispute& dispute, const Timestamp& now) {

@@ -12,6 +12,7 @@
 #include "core/timestamp.h"
 #include "engine/snapshot.h"
 #include "engine/worklist.h"
+#include "ledger/policy.h"
 #include "service/actor.h"
 #include "store/store.h"
 
@@ -60,7 +61,22 @@ struct PlanRequest {
 //! A payment plan: installments dated today or later, in date order, summing exactly to the
 //! invoices' open amount today; an invoice can be under one open plan at a time.
 Result<int64_t> record_plan(Store& store, const PlanRequest& request, const Actor& actor);
+//! record_plan's two steps, for use cases that record a plan in their own transaction (an
+//! approved plan, service/approvals.h); run both in one Store::transaction.
+//! Checks `request` as record_plan does, writing nothing: the plan to insert, by `actor` now.
+Result<PaymentPlan> check_plan(Store& store, const PlanRequest& request, const Actor& actor);
+//! Inserts a plan check_plan made and its audit record; returns the plan's id.
+int64_t write_plan(Store& store, const PaymentPlan& plan, const Actor& actor);
 Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor);
+
+//! Moves a planned action to a later working day of the customer's calendar (the policy's
+//! compliance profile for the customer's country), at the same local time of day, or the
+//! first moment of that day the contact window allows; `reason` goes to the audit record with
+//! the time before and after. Refused for an action no longer planned, a date before today or
+//! not after the action's current day, or a day off. Returns the action as stored now.
+Result<Action> reschedule_action(Store& store, const Policy& policy, int64_t action_id,
+                                 const std::string& date, const std::string& reason,
+                                 const Actor& actor);
 
 //! Where a dispute stands against its response deadline at `now`: "open", "overdue" (open past
 //! respond_by), "answered_in_time" or "answered_late".

@@ -2,13 +2,31 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include "core/personal_data.h"
 #include "engine/daily_run.h"
 #include "engine/worklist.h"
 #include "service/snapshot_loader.h"
 
 namespace huikuan {
 namespace {
+
+// Logs how long each phase of a run took, at debug level (`huikuan run --verbose`).
+class PhaseClock {
+ public:
+  void lap(std::string_view phase) {
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::debug("run: {:<10} {:>6} ms", phase,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 bool is_followup(ActionKind kind) {
   return kind == ActionKind::kCall || kind == ActionKind::kEmail || kind == ActionKind::kSms ||
@@ -17,17 +35,22 @@ bool is_followup(ActionKind kind) {
 
 // What earlier actions and contacts mean for today's plan.
 RunHistory load_history(Store& store, const Snapshot& s, const Policy& policy, Date as_of) {
-  RunHistory history;
+  RunHistory history(s);
   const int64_t week_ago = (int64_t{as_of.days()} - 7) * 86400;
   absl::flat_hash_map<int64_t, uint32_t> position;  // customer store id -> snapshot position
+  int64_t last_key = 0;  // a customer's actions come together: one lookup for them all
+  std::optional<uint32_t> c;
   store.read_action_history(as_of, as_of - history_window_days(policy), [&](const Action& a) {
     if (position.empty()) {
       position.reserve(s.customer_count());
-      for (uint32_t c = 0; c < s.customer_count(); ++c) position.emplace(s.customer_id[c], c);
+      for (uint32_t k = 0; k < s.customer_count(); ++k) position.emplace(s.customer_id[k], k);
     }
-    auto found = position.find(a.customer_key);
-    if (found == position.end()) return;
-    const std::optional<uint32_t> c = found->second;
+    if (a.customer_key != last_key) {
+      last_key = a.customer_key;
+      auto found = position.find(a.customer_key);
+      c = found == position.end() ? std::nullopt : std::optional<uint32_t>(found->second);
+    }
+    if (!c) return;
     if (a.kind == ActionKind::kLetter || a.kind == ActionKind::kLawyerLetter) {
       for (int64_t key : a.invoice_keys) {
         if (auto i = s.invoice_index(*c, key)) {
@@ -40,16 +63,16 @@ RunHistory load_history(Store& store, const Snapshot& s, const Policy& policy, D
       // covers the weekend, so Sunday's run does not stack a second one onto Monday.
       auto at = Timestamp::parse(a.scheduled_at);
       const int32_t happens = at ? at->local_date().days() : a.planned_for.days();
-      int32_t& last = history.last_followup_day[static_cast<uint32_t>(*c)];
+      int32_t& last = history.last_followup_day[*c];
       last = std::max(last, happens);
       if (a.kind == ActionKind::kCall && a.status != ActionStatus::kSkipped && at &&
           at->utc_seconds >= week_ago) {
         history.call_attempts[*c].push_back(at->utc_seconds);
       }
     } else if (a.kind == ActionKind::kLegalReview) {
-      history.legal_review.insert(static_cast<uint32_t>(*c));
+      history.legal_review[*c] = true;
     } else if (a.kind == ActionKind::kInternalAlert && a.template_name == "do_not_contact") {
-      history.alerted.insert(static_cast<uint32_t>(*c));
+      history.alerted[*c] = true;
     } else if (a.kind == ActionKind::kReminder) {
       for (int64_t key : a.invoice_keys) {
         if (auto i = s.invoice_index(*c, key)) {
@@ -73,19 +96,25 @@ RunHistory load_history(Store& store, const Snapshot& s, const Policy& policy, D
 
 Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, const Policy& policy,
                              Date as_of, const Actor& actor) {
+  PhaseClock clock;
   auto snapshot = load_snapshot(store, snapshot_cache);
   if (!snapshot) return tl::unexpected(snapshot.error());
   const Snapshot& s = **snapshot;
+  clock.lap("snapshot");
   RunSummary summary;
   auto done = store.transaction([&]() -> Result<void> {
     const CollectionState state = load_collection_state(store, s);
+    clock.lap("state");
     auto items = build_worklist(s, state, policy, as_of, std::nullopt, false);
     if (!items) return tl::unexpected(items.error());
+    clock.lap("worklist");
     const RunHistory history = load_history(store, s, policy, as_of);
+    clock.lap("history");
     auto plan = plan_day(s, state, *items, history, policy, as_of);
     if (!plan) return tl::unexpected(plan.error());
-    store.delete_planned_actions(as_of);
-    store.insert_actions(plan->actions);
+    clock.lap("plan");
+    store.replace_planned_actions(as_of, plan->actions);
+    clock.lap("write");
     std::vector<ChangeRecord> changes;
     for (int64_t id : plan->broken_promises) {
       store.set_promise_status(id, PromiseStatus::kBroken);
@@ -110,14 +139,16 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
                               items->size(), plan->broken_promises.size()),
                   "run"));
     store.insert_changes(changes);
+    clock.lap("changes");
     return {};
   });
   if (!done) return tl::unexpected(done.error());
+  clock.lap("commit");
   return summary;
 }
 
 Result<void> close_action(Store& store, int64_t action_id, ActionStatus status,
-                          const std::string& outcome, const Actor& actor) {
+                          const std::string& outcome, const Actor& actor, const std::string& note) {
   auto done = store.transaction([&]() -> Result<void> {
     auto action = store.find_action(action_id);
     if (!action) return fail(fmt::format("no action {}", action_id), "--id");
@@ -129,7 +160,8 @@ Result<void> close_action(Store& store, int64_t action_id, ActionStatus status,
     store.close_action(action_id, status, outcome, actor.now.to_string(), actor.name);
     const ChangeRecord change = change_by(
         actor, "action", std::to_string(action_id), "status", "planned",
-        fmt::format("{}{}", action_status_name(status), outcome.empty() ? "" : ": " + outcome),
+        fmt::format("{}{}{}", action_status_name(status), outcome.empty() ? "" : ": " + outcome,
+                    note.empty() ? "" : " — " + mask_personal_data(note)),
         "cli");
     store.insert_changes({&change, 1});
     return {};

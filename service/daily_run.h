@@ -24,8 +24,10 @@ struct RunSummary {
 Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, const Policy& policy,
                              Date as_of, const Actor& actor);
 
-//! Closes a planned action as done or skipped with an outcome code.
+//! Closes a planned action as done or skipped with an outcome code; a note goes to the audit
+//! record (masked).
 Result<void> close_action(Store& store, int64_t action_id, ActionStatus status,
-                          const std::string& outcome, const Actor& actor);
+                          const std::string& outcome, const Actor& actor,
+                          const std::string& note = {});
 
 }  // namespace huikuan

@@ -413,6 +413,9 @@ class Importer {
   std::optional<BackgroundInserter> inserter_;  // while the transaction runs
   std::vector<ChangeRecord> changes_;
   std::string now_ = utc_now();
+  const std::string& source() const {
+    return options_.source.empty() ? options_.dir : options_.source;
+  }
 };
 
 void Importer::load_stored() {
@@ -525,7 +528,8 @@ std::optional<uint32_t> Importer::merge(Table<Record, Key>& table, Record record
     changed = true;
     changes_.push_back({now_, options_.actor, entity, describe(table.rows[k]), before[f].first,
                         logged_value(before[f].first, before[f].second),
-                        logged_value(after[f].first, after[f].second), options_.dir});
+                        logged_value(after[f].first, after[f].second), source(), options_.role,
+                        options_.request_id});
   }
   if (!changed) {
     ++counts.unchanged;
@@ -864,11 +868,11 @@ void Importer::write() {
     return fmt::format("{} +{} ~{}", name, c.added, c.updated);
   };
   changes_.push_back(
-      {now_, options_.actor, "import", options_.dir, "rows", "",
+      {now_, options_.actor, "import", source(), "rows", "",
        fmt::format("{}, {}, {}, {}", counts("customers", summary_.customers),
                    counts("invoices", summary_.invoices), counts("payments", summary_.payments),
                    counts("allocations", summary_.allocations)),
-       options_.dir});
+       source(), options_.role, options_.request_id});
   store_.insert_changes(changes_);
   store_.bump_ledger_version();
 }

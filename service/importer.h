@@ -17,6 +17,9 @@ struct ImportOptions {
   std::string dir;  //!< holds any of customers.csv, invoices.csv, payments.csv, allocations.csv
   std::string encoding = "utf-8";  //!< or "gb18030"
   std::string actor = "import";    //!< recorded with every change
+  std::string role;                //!< the actor's role, when a signed-in user imports
+  std::string request_id;          //!< the HTTP request importing, if any
+  std::string source;              //!< recorded as the changes' source; default: dir
   size_t max_errors = 100;         //!< errors reported before giving up on listing more
   bool build_snapshot = false;     //!< also return the ledger's snapshot after a change
 };

@@ -10,13 +10,42 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
+#include "ledger/approval.h"
 #include "ledger/collections.h"
 #include "ledger/identity.h"
 #include "ledger/types.h"
 
 namespace huikuan {
+
+//! Which audit records to read (Store::read_audit_page).
+struct AuditFilter {
+  std::string entity, key, actor, request_id;  //!< "" matches any
+  std::optional<int64_t> before_id;            //!< only records with a smaller id
+  int64_t limit = 50;
+};
+
+//! Which actions to list (Store::read_actions_page); every set member must match.
+struct ActionFilter {
+  std::optional<Date> planned_for;
+  std::optional<ActionStatus> status;
+  std::string customer_id;  //!< external id; "" = any
+  //! customers.collector values in scope; nullopt = every customer.
+  std::optional<std::vector<std::string>> collectors;
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+//! One version of the collection policy as stored.
+struct PolicyVersion {
+  int64_t id = 0;
+  std::string toml;    //!< the file's text, as given
+  std::string sha256;  //!< hex digest of the text
+  Timestamp created_at;
+  std::string created_by;
+};
 
 //! How much of a document row a read fills: kKeysAndAmounts skips the free-text columns
 //! (external id, contract, reference) that aging and KPIs never look at.
@@ -75,6 +104,14 @@ class Store {
   virtual void read_changes(const std::function<void(const ChangeRecord&)>& row) = 0;
   //! Every change record with its chain columns, by id, as stored (nothing is checked).
   virtual void read_audit(const std::function<void(const AuditEntry&)>& row) = 0;
+  //! Up to filter.limit records, newest first, older than filter.before_id, matching the
+  //! filter's non-empty fields.
+  virtual void read_audit_page(const AuditFilter& filter,
+                               const std::function<void(const AuditEntry&)>& row) = 0;
+
+  // The collection policy in force (PUT /api/v1/policy): versions are only ever added.
+  virtual int64_t insert_policy_version(const PolicyVersion& version) = 0;
+  virtual std::optional<PolicyVersion> latest_policy_version() = 0;
 
   // Identity (ledger/identity.h). Times are stored in UTC.
   //! Inserts and returns the new id; the caller has checked that the username is free.
@@ -104,6 +141,8 @@ class Store {
 
   // Single-row lookups for use cases that touch one customer or document.
   virtual std::optional<Customer> find_customer(std::string_view external_id) = 0;
+  //! The customer with store id `id`.
+  virtual std::optional<Customer> find_customer_by_id(int64_t id) = 0;
   virtual std::optional<Invoice> find_invoice(std::string_view external_id) = 0;
   //! Open amount per currency code of a customer's invoices as of `day`, in minor units.
   virtual std::map<std::string, int64_t> open_by_currency(int64_t customer_id, Date day) = 0;
@@ -112,12 +151,41 @@ class Store {
   //! Sum of the open disputes on an invoice, in minor units.
   virtual int64_t disputed_open(int64_t invoice_id) = 0;
 
+  // One customer's records (the 360° view, GET /api/v1/invoices|payments): each read is an
+  // index lookup, so it costs what that customer has, not what the ledger holds.
+  virtual std::optional<Payment> find_payment(std::string_view external_id) = 0;
+  //! The customer's invoices and credit notes, every column, in no particular order.
+  virtual void read_customer_documents(int64_t customer_id,
+                                       const std::function<void(const Invoice&)>& row) = 0;
+  //! The customer's payments, every column, in no particular order.
+  virtual void read_customer_payments(int64_t customer_id,
+                                      const std::function<void(const Payment&)>& row) = 0;
+  //! The allocations to the customer's invoices (of its payments and credit notes), any order.
+  virtual void read_customer_allocations(int64_t customer_id,
+                                         const std::function<void(const Allocation&)>& row) = 0;
+  //! The disputes on the customer's invoices, by id.
+  virtual void read_customer_disputes(int64_t customer_id,
+                                      const std::function<void(const Dispute&)>& row) = 0;
+  //! The customer's latest `limit` actions (newest planned_for first) with invoice ids.
+  virtual void read_customer_actions(int64_t customer_id, int64_t limit,
+                                     const std::function<void(const Action&)>& row) = 0;
+  //! The latest `limit` audit records about any of `records` (entity, key), newest first.
+  virtual void read_changes_of(std::span<const std::pair<std::string, std::string>> records,
+                               int64_t limit,
+                               const std::function<void(const AuditEntry&)>& row) = 0;
+
   //! Inserts and returns the new id; the row names its customer (and invoices) by external id,
   //! which the caller has checked.
   virtual int64_t insert_contact(const Contact& contact) = 0;
   virtual void read_contacts(const std::function<void(const Contact&)>& row) = 0;
+  //! One customer's contacts (external id), newest first.
+  virtual void read_customer_contacts(std::string_view customer_id,
+                                      const std::function<void(const Contact&)>& row) = 0;
   virtual int64_t insert_promise(const Promise& promise) = 0;
   virtual void read_promises(const std::function<void(const Promise&)>& row) = 0;
+  //! One customer's promises (external id), by id.
+  virtual void read_customer_promises(std::string_view customer_id,
+                                      const std::function<void(const Promise&)>& row) = 0;
   virtual void set_promise_status(int64_t id, PromiseStatus status) = 0;
   virtual int64_t insert_plan(const PaymentPlan& plan) = 0;
   //! Every payment plan with its installments (by date) and invoices, by id.
@@ -129,10 +197,11 @@ class Store {
   virtual int64_t insert_dispute(const Dispute& dispute) = 0;
   virtual std::optional<Dispute> find_dispute(int64_t id) = 0;
   virtual void read_disputes(const std::function<void(const Dispute&)>& row) = 0;
-  //! Deletes the actions planned for `day` that nobody has worked yet.
-  virtual void delete_planned_actions(Date day) = 0;
-  //! Inserts actions (customer by external id, invoices by invoice_keys).
-  virtual void insert_actions(std::span<const Action> actions) = 0;
+  //! Replaces the actions planned for `day` that nobody has worked yet by `actions` (customer
+  //! by customer_key, else external id; invoices by invoice_keys), a customer's together. A
+  //! customer whose actions of the day are all still planned and equal, in order, to its new
+  //! ones keeps those rows and their ids; the result is otherwise that of deleting and inserting.
+  virtual void replace_planned_actions(Date day, std::span<const Action> actions) = 0;
   //! Every action with planned_for < `before` (all when nullopt), with invoice keys, and the
   //! invoices' external ids when `with_invoice_ids` (a lookup each).
   virtual void read_actions(std::optional<Date> before, bool with_invoice_ids,
@@ -144,12 +213,32 @@ class Store {
   virtual void read_action_history(Date as_of, Date recent_from,
                                    const std::function<void(const Action&)>& row) = 0;
   virtual std::optional<Action> find_action(int64_t id) = 0;
+  //! Up to filter.limit actions matching `filter` after skipping filter.offset, by planned_for
+  //! then id, with their invoices' external ids; returns how many match in all.
+  virtual int64_t read_actions_page(const ActionFilter& filter,
+                                    const std::function<void(const Action&)>& row) = 0;
+  //! Moves a planned action to `scheduled_at` (ISO 8601 with offset); false when it is not
+  //! planned (nothing written then).
+  virtual bool reschedule_action(int64_t id, const std::string& scheduled_at) = 0;
   //! Closes a planned action as done or skipped.
   virtual void close_action(int64_t id, ActionStatus status, const std::string& outcome,
                             const std::string& at, const std::string& by) = 0;
   //! Marks an open dispute resolved.
   virtual void resolve_dispute(int64_t id, const std::string& resolved_at,
                                const std::string& resolution, const std::string& note) = 0;
+
+  // Approval requests (ledger/approval.h). Times are stored in UTC.
+  //! Inserts a request (customer by external id, which the caller has checked) and returns
+  //! the new id; the decision columns are written as they are in `approval`.
+  virtual int64_t insert_approval(const Approval& approval) = 0;
+  virtual std::optional<Approval> find_approval(int64_t id) = 0;
+  //! Every request, or those with `status`, by id.
+  virtual void read_approvals(std::optional<ApprovalStatus> status,
+                              const std::function<void(const Approval&)>& row) = 0;
+  //! Writes the decision of a pending request: status, decided_by, decided_role, decided_at,
+  //! decision_note and result_id of `decided` to the row with its id. False (and nothing
+  //! written) when that row is not pending.
+  virtual bool update_approval_decision(const Approval& decided) = 0;
 
  protected:
   Store() = default;

@@ -1,12 +1,15 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <vector>
@@ -26,6 +29,14 @@ extern const unsigned char sqlite_migration_005[];
 extern const std::size_t sqlite_migration_005_size;
 extern const unsigned char sqlite_migration_006[];
 extern const std::size_t sqlite_migration_006_size;
+extern const unsigned char sqlite_migration_007[];
+extern const std::size_t sqlite_migration_007_size;
+extern const unsigned char sqlite_migration_008[];
+extern const std::size_t sqlite_migration_008_size;
+extern const unsigned char sqlite_migration_009[];
+extern const std::size_t sqlite_migration_009_size;
+extern const unsigned char sqlite_migration_010[];
+extern const std::size_t sqlite_migration_010_size;
 
 namespace huikuan {
 namespace {
@@ -83,6 +94,10 @@ const Migration kMigrations[] = {
     {4, sqlite_migration_004, sqlite_migration_004_size, nullptr},
     {5, sqlite_migration_005, sqlite_migration_005_size, nullptr},
     {6, sqlite_migration_006, sqlite_migration_006_size, chain_existing_changes},
+    {7, sqlite_migration_007, sqlite_migration_007_size, nullptr},
+    {8, sqlite_migration_008, sqlite_migration_008_size, nullptr},
+    {9, sqlite_migration_009, sqlite_migration_009_size, nullptr},
+    {10, sqlite_migration_010, sqlite_migration_010_size, nullptr},
 };
 
 // Instants are stored in UTC, so that they compare as text.
@@ -145,6 +160,22 @@ void parse_keys(const char* text, std::vector<int64_t>& keys) {
   }
 }
 
+// `keys` as stored: space-separated store ids.
+void format_keys(const std::vector<int64_t>& keys, std::string& text) {
+  text.clear();
+  char digits[24];
+  for (int64_t key : keys) {
+    if (!text.empty()) text += ' ';
+    text.append(digits, std::to_chars(digits, digits + sizeof digits, key).ptr);
+  }
+}
+
+// A text column without copying it; valid until the statement steps.
+std::string_view text(const SQLite::Column& column) {
+  const char* chars = column.getText();
+  return {chars, static_cast<size_t>(column.getBytes())};
+}
+
 // The parts of a group_concat(…, char(31)) column.
 std::vector<std::string> split_units(const std::string& text) {
   std::vector<std::string> parts;
@@ -189,6 +220,34 @@ void bind_id(SQLite::Statement& statement, int index, int64_t id) {
   }
 }
 
+// Binds an optional integer; none is stored as NULL.
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<int64_t>& value) {
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
+// An audit record from the columns id, at, actor, role, entity, key, field, old_value,
+// new_value, source, request_id, prev_hash, hash, in that order.
+void read_audit_row(SQLite::Statement& query, AuditEntry& e) {
+  e.id = query.getColumn(0).getInt64();
+  ChangeRecord& r = e.change;
+  r.at = query.getColumn(1).getString();
+  r.actor = query.getColumn(2).getString();
+  r.role = query.getColumn(3).getString();
+  r.entity = query.getColumn(4).getString();
+  r.key = query.getColumn(5).getString();
+  r.field = query.getColumn(6).getString();
+  r.old_value = query.getColumn(7).getString();
+  r.new_value = query.getColumn(8).getString();
+  r.source = query.getColumn(9).getString();
+  r.request_id = query.getColumn(10).getString();
+  e.prev_hash = query.getColumn(11).getString();
+  e.hash = query.getColumn(12).getString();
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path)
@@ -205,9 +264,13 @@ class SqliteStore final : public Store {
     db_.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const int current = schema_version();
+    // Every migration not recorded yet, not only those above the highest: numbers are taken by
+    // work that lands in any order, so a database may have 9 before 8 exists.
+    std::vector<int> applied;
+    SQLite::Statement recorded(db_, "SELECT version FROM schema_migrations");
+    while (recorded.executeStep()) applied.push_back(recorded.getColumn(0).getInt());
     for (const auto& migration : kMigrations) {
-      if (migration.version <= current) continue;
+      if (std::find(applied.begin(), applied.end(), migration.version) != applied.end()) continue;
       SQLite::Transaction transaction(db_);
       db_.exec(std::string(reinterpret_cast<const char*>(migration.sql), migration.size));
       if (migration.then) migration.then(db_);
@@ -465,23 +528,60 @@ class SqliteStore final : public Store {
                             "new_value, source, request_id, prev_hash, hash "
                             "FROM ledger_changes ORDER BY id");
     AuditEntry e;
-    ChangeRecord& r = e.change;
     while (query.executeStep()) {
-      e.id = query.getColumn(0).getInt64();
-      r.at = query.getColumn(1).getString();
-      r.actor = query.getColumn(2).getString();
-      r.role = query.getColumn(3).getString();
-      r.entity = query.getColumn(4).getString();
-      r.key = query.getColumn(5).getString();
-      r.field = query.getColumn(6).getString();
-      r.old_value = query.getColumn(7).getString();
-      r.new_value = query.getColumn(8).getString();
-      r.source = query.getColumn(9).getString();
-      r.request_id = query.getColumn(10).getString();
-      e.prev_hash = query.getColumn(11).getString();
-      e.hash = query.getColumn(12).getString();
+      read_audit_row(query, e);
       row(e);
     }
+  }
+
+  void read_audit_page(const AuditFilter& filter,
+                       const std::function<void(const AuditEntry&)>& row) override {
+    std::string sql =
+        "SELECT id, at, actor, role, entity, key, field, old_value, new_value, source, "
+        "request_id, prev_hash, hash FROM ledger_changes WHERE id < ?1";
+    if (!filter.entity.empty()) sql += " AND entity = ?2";
+    if (!filter.key.empty()) sql += " AND key = ?3";
+    if (!filter.actor.empty()) sql += " AND actor = ?4";
+    if (!filter.request_id.empty()) sql += " AND request_id = ?5";
+    sql += " ORDER BY id DESC LIMIT ?6";
+    SQLite::Statement query(db_, sql);
+    query.bind(1, filter.before_id.value_or(std::numeric_limits<int64_t>::max()));
+    if (!filter.entity.empty()) query.bind(2, filter.entity);
+    if (!filter.key.empty()) query.bind(3, filter.key);
+    if (!filter.actor.empty()) query.bind(4, filter.actor);
+    if (!filter.request_id.empty()) query.bind(5, filter.request_id);
+    query.bind(6, filter.limit);
+    AuditEntry e;
+    while (query.executeStep()) {
+      read_audit_row(query, e);
+      row(e);
+    }
+  }
+
+  int64_t insert_policy_version(const PolicyVersion& version) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO policy_versions (toml, sha256, created_at, created_by) "
+                             "VALUES (?, ?, ?, ?)");
+    insert.bind(1, version.toml);
+    insert.bind(2, version.sha256);
+    insert.bind(3, utc_text(version.created_at));
+    insert.bind(4, version.created_by);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<PolicyVersion> latest_policy_version() override {
+    SQLite::Statement query(db_,
+                            "SELECT id, toml, sha256, created_at, created_by FROM policy_versions "
+                            "ORDER BY id DESC LIMIT 1");
+    if (!query.executeStep()) return std::nullopt;
+    PolicyVersion version;
+    version.id = query.getColumn(0).getInt64();
+    version.toml = query.getColumn(1).getString();
+    version.sha256 = query.getColumn(2).getString();
+    version.created_at = *Timestamp::parse(query.getColumn(3).getString());
+    version.created_by = query.getColumn(4).getString();
+    return version;
   }
 
   int64_t insert_user(const User& u) override {
@@ -656,26 +756,17 @@ class SqliteStore final : public Store {
     return found;
   }
 
+  std::optional<Customer> find_customer_by_id(int64_t id) override {
+    std::optional<Customer> found;
+    read_customers_where("WHERE id = ?", id, [&](const Customer& c) { found = c; });
+    return found;
+  }
+
   std::optional<Invoice> find_invoice(std::string_view external_id) override {
-    SQLite::Statement query(db_,
-                            "SELECT id, customer_id, doc_type, invoice_date, due_date, currency, "
-                            "amount, external_id, contract_id, reference FROM invoices "
-                            "WHERE external_id = ?");
+    SQLite::Statement query(db_, std::string(kSelectInvoice) + "WHERE external_id = ?");
     query.bind(1, std::string(external_id));
     if (!query.executeStep()) return std::nullopt;
-    Invoice inv;
-    inv.id = query.getColumn(0).getInt64();
-    inv.customer_id = query.getColumn(1).getInt64();
-    inv.doc_type =
-        query.getColumn(2).getString() == "credit_note" ? DocType::kCreditNote : DocType::kInvoice;
-    inv.invoice_date = date_column(query.getColumn(3));
-    inv.due_date = date_column(query.getColumn(4));
-    inv.currency = currency_column(query.getColumn(5));
-    inv.amount = query.getColumn(6).getInt64();
-    inv.external_id = query.getColumn(7).getString();
-    inv.contract_id = query.getColumn(8).getString();
-    inv.reference = query.getColumn(9).getString();
-    return inv;
+    return invoice_row(query);
   }
 
   std::map<std::string, int64_t> open_by_currency(int64_t customer_id, Date day) override {
@@ -712,6 +803,85 @@ class SqliteStore final : public Store {
     return query.getColumn(0).getInt64();
   }
 
+  std::optional<Payment> find_payment(std::string_view external_id) override {
+    std::optional<Payment> found;
+    read_payments_where("external_id = ?", std::string(external_id),
+                        [&](const Payment& p) { found = p; });
+    return found;
+  }
+
+  void read_customer_documents(int64_t customer_id,
+                               const std::function<void(const Invoice&)>& row) override {
+    SQLite::Statement query(db_, std::string(kSelectInvoice) + "WHERE customer_id = ?");
+    query.bind(1, customer_id);
+    while (query.executeStep()) row(invoice_row(query));
+  }
+
+  void read_customer_payments(int64_t customer_id,
+                              const std::function<void(const Payment&)>& row) override {
+    read_payments_where("customer_id = ?", customer_id, row);
+  }
+
+  void read_customer_allocations(int64_t customer_id,
+                                 const std::function<void(const Allocation&)>& row) override {
+    SQLite::Statement query(db_,
+                            "SELECT a.id, a.invoice_id, a.payment_id, a.credit_note_id, a.amount, "
+                            "a.allocation_date FROM invoices i JOIN allocations a "
+                            "ON a.invoice_id = i.id WHERE i.customer_id = ?");
+    query.bind(1, customer_id);
+    Allocation a;
+    while (query.executeStep()) {
+      a.id = query.getColumn(0).getInt64();
+      a.invoice_id = query.getColumn(1).getInt64();
+      a.payment_id = query.getColumn(2).getInt64();  // NULL reads as 0
+      a.credit_note_id = query.getColumn(3).getInt64();
+      a.amount = query.getColumn(4).getInt64();
+      a.date = date_column(query.getColumn(5));
+      row(a);
+    }
+  }
+
+  void read_customer_disputes(int64_t customer_id,
+                              const std::function<void(const Dispute&)>& row) override {
+    read_disputes_where("WHERE i.customer_id = ?", customer_id, row);
+  }
+
+  void read_customer_actions(int64_t customer_id, int64_t limit,
+                             const std::function<void(const Action&)>& row) override {
+    read_actions_where(
+        "WHERE a.customer_id = ?1 ORDER BY a.planned_for DESC, a.id DESC LIMIT ?2",
+        [&](SQLite::Statement& query) {
+          query.bind(1, customer_id);
+          query.bind(2, limit);
+        },
+        true, row);
+  }
+
+  void read_changes_of(std::span<const std::pair<std::string, std::string>> records, int64_t limit,
+                       const std::function<void(const AuditEntry&)>& row) override {
+    // One index range per record, newest first, each at most `limit` long; then the newest
+    // `limit` of them all.
+    SQLite::Statement query(db_,
+                            "SELECT id, at, actor, role, entity, key, field, old_value, "
+                            "new_value, source, request_id, prev_hash, hash FROM ledger_changes "
+                            "WHERE entity = ? AND key = ? ORDER BY id DESC LIMIT ?");
+    std::vector<AuditEntry> found;
+    for (const auto& [entity, key] : records) {
+      query.bind(1, entity);
+      query.bind(2, key);
+      query.bind(3, limit);
+      while (query.executeStep()) read_audit_row(query, found.emplace_back());
+      query.reset();
+    }
+    std::sort(found.begin(), found.end(),
+              [](const AuditEntry& a, const AuditEntry& b) { return a.id > b.id; });
+    found.erase(std::unique(found.begin(), found.end(),
+                            [](const AuditEntry& a, const AuditEntry& b) { return a.id == b.id; }),
+                found.end());
+    if (static_cast<int64_t>(found.size()) > limit) found.resize(static_cast<size_t>(limit));
+    for (const AuditEntry& e : found) row(e);
+  }
+
   int64_t insert_contact(const Contact& c) override {
     SQLite::Statement insert(db_,
                              "INSERT INTO contacts (customer_id, channel, at, outcome, note, "
@@ -728,11 +898,23 @@ class SqliteStore final : public Store {
   }
 
   void read_contacts(const std::function<void(const Contact&)>& row) override {
+    read_contacts_where("", "ORDER BY k.id", {}, row);
+  }
+
+  void read_customer_contacts(std::string_view customer_id,
+                              const std::function<void(const Contact&)>& row) override {
+    read_contacts_where("WHERE c.external_id = ?1", "ORDER BY k.at DESC, k.id DESC", customer_id,
+                        row);
+  }
+
+  void read_contacts_where(const char* where, const char* order, std::string_view value,
+                           const std::function<void(const Contact&)>& row) {
     SQLite::Statement query(
-        db_,
-        "SELECT k.id, c.external_id, k.channel, k.at, k.outcome, k.note, "
-        "k.recorded_by FROM contacts k JOIN customers c ON c.id = k.customer_id "
-        "ORDER BY k.id");
+        db_, fmt::format("SELECT k.id, c.external_id, k.channel, k.at, k.outcome, k.note, "
+                         "k.recorded_by FROM contacts k JOIN customers c ON c.id = k.customer_id "
+                         "{} {}",
+                         where, order));
+    if (*where) query.bind(1, std::string(value));
     Contact c;
     while (query.executeStep()) {
       c.id = query.getColumn(0).getInt64();
@@ -768,13 +950,25 @@ class SqliteStore final : public Store {
   }
 
   void read_promises(const std::function<void(const Promise&)>& row) override {
+    read_promises_where("", {}, row);
+  }
+
+  void read_customer_promises(std::string_view customer_id,
+                              const std::function<void(const Promise&)>& row) override {
+    read_promises_where("WHERE c.external_id = ?1", customer_id, row);
+  }
+
+  void read_promises_where(const char* where, std::string_view value,
+                           const std::function<void(const Promise&)>& row) {
     SQLite::Statement query(
         db_,
-        "SELECT p.id, c.external_id, p.currency, p.amount, p.promised_date, "
-        "p.status, p.created_at, p.recorded_by, "
-        "(SELECT group_concat(i.external_id, char(31)) FROM promise_invoices pi "
-        "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.promise_id = p.id) "
-        "FROM promises p JOIN customers c ON c.id = p.customer_id ORDER BY p.id");
+        fmt::format("SELECT p.id, c.external_id, p.currency, p.amount, p.promised_date, "
+                    "p.status, p.created_at, p.recorded_by, "
+                    "(SELECT group_concat(i.external_id, char(31)) FROM promise_invoices pi "
+                    "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.promise_id = p.id) "
+                    "FROM promises p JOIN customers c ON c.id = p.customer_id {} ORDER BY p.id",
+                    where));
+    if (*where) query.bind(1, std::string(value));
     while (query.executeStep()) {
       Promise p;
       p.id = query.getColumn(0).getInt64();
@@ -891,54 +1085,121 @@ class SqliteStore final : public Store {
     update.exec();
   }
 
-  void delete_planned_actions(Date day) override {
-    SQLite::Statement remove(db_,
-                             "DELETE FROM actions WHERE planned_for = ? AND status = 'planned'");
-    remove.bind(1, day.iso().data());
-    remove.exec();
+  int64_t insert_approval(const Approval& a) override {
+    SQLite::Statement insert(
+        db_,
+        "INSERT INTO approvals (kind, customer_id, currency, amount, required_level, "
+        "requested_by, requested_role, requested_at, note, payload, status, decided_by, "
+        "decided_role, decided_at, decision_note, result_id) SELECT ?1, id, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 FROM customers WHERE external_id = ?16");
+    insert.bind(1, a.kind);
+    insert.bind(2, a.currency);
+    insert.bind(3, a.amount);
+    insert.bind(4, a.required_level);
+    insert.bind(5, a.requested_by);
+    insert.bind(6, a.requested_role);
+    insert.bind(7, utc_text(a.requested_at));
+    insert.bind(8, a.note);
+    insert.bind(9, a.payload);
+    insert.bind(10, std::string(approval_status_name(a.status)));
+    insert.bind(11, a.decided_by);
+    insert.bind(12, a.decided_role);
+    insert.bind(13, optional_utc_text(a.decided_at));
+    insert.bind(14, a.decision_note);
+    bind_optional(insert, 15, a.result_id);
+    insert.bind(16, a.customer_id);
+    if (insert.exec() != 1) {
+      throw std::runtime_error("no customer '" + a.customer_id + "' for an approval request");
+    }
+    return db_.getLastInsertRowid();
   }
 
-  void insert_actions(std::span<const Action> actions) override {
-    SQLite::Statement customer(db_, "SELECT id FROM customers WHERE external_id = ?");
-    SQLite::Statement insert(db_,
-                             "INSERT INTO actions (customer_id, kind, level, channel, planned_for, "
-                             "scheduled_at, currency, amount, template, assigned_to, status, rule, "
-                             "invoice_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    std::string keys;
-    std::string last_customer;
-    int64_t customer_id = 0;
-    for (const Action& a : actions) {
-      if (a.customer_key != 0) {
-        customer_id = a.customer_key;
-      } else if (a.customer_id != last_customer) {  // a customer's actions come together
-        customer.bind(1, a.customer_id);
-        if (!customer.executeStep())
-          throw std::runtime_error("action for unknown customer " + a.customer_id);
-        customer_id = customer.getColumn(0).getInt64();
-        customer.reset();
-        last_customer = a.customer_id;
-      }
-      insert.bind(1, customer_id);
-      insert.bind(2, action_kind_name(a.kind));
-      insert.bind(3, a.level);
-      insert.bindNoCopy(4, a.channel);
-      insert.bind(5, a.planned_for.iso().data());
-      insert.bindNoCopy(6, a.scheduled_at);
-      insert.bind(7, std::string(a.currency.code_view()));
-      insert.bind(8, a.amount);
-      insert.bindNoCopy(9, a.template_name);
-      insert.bindNoCopy(10, a.assigned_to);
-      insert.bind(11, action_status_name(a.status));
-      insert.bindNoCopy(12, a.rule);
-      keys.clear();
-      for (int64_t invoice : a.invoice_keys) {
-        if (!keys.empty()) keys += ' ';
-        keys += std::to_string(invoice);
-      }
-      insert.bindNoCopy(13, keys);
-      insert.exec();
-      insert.reset();
+  std::optional<Approval> find_approval(int64_t id) override {
+    std::optional<Approval> found;
+    read_approvals_where("WHERE a.id = ?", std::to_string(id),
+                         [&](const Approval& a) { found = a; });
+    return found;
+  }
+
+  void read_approvals(std::optional<ApprovalStatus> status,
+                      const std::function<void(const Approval&)>& row) override {
+    if (status) {
+      read_approvals_where("WHERE a.status = ?", std::string(approval_status_name(*status)), row);
+    } else {
+      read_approvals_where("", "", row);
     }
+  }
+
+  bool update_approval_decision(const Approval& a) override {
+    SQLite::Statement update(db_,
+                             "UPDATE approvals SET status = ?, decided_by = ?, decided_role = ?, "
+                             "decided_at = ?, decision_note = ?, result_id = ? "
+                             "WHERE id = ? AND status = 'pending'");
+    update.bind(1, std::string(approval_status_name(a.status)));
+    update.bind(2, a.decided_by);
+    update.bind(3, a.decided_role);
+    update.bind(4, optional_utc_text(a.decided_at));
+    update.bind(5, a.decision_note);
+    bind_optional(update, 6, a.result_id);
+    update.bind(7, a.id);
+    return update.exec() == 1;
+  }
+
+  void replace_planned_actions(Date day, std::span<const Action> actions) override {
+    const std::vector<int64_t> customers = action_customers(actions);
+    // Each customer's new actions are [first, first + count); `matched` of them are stored
+    // already, in order. `rewrite`: its planned rows go and its new actions are inserted.
+    struct CustomerDay {
+      uint32_t first = 0;
+      uint32_t count = 0;
+      uint32_t matched = 0;
+      bool rewrite = false;
+    };
+    absl::flat_hash_map<int64_t, CustomerDay> days;
+    days.reserve(actions.size());
+    for (uint32_t k = 0; k < actions.size(); ++k) {
+      auto [day_of, added] = days.try_emplace(customers[k], CustomerDay{k, 0, 0, false});
+      if (!added && day_of->second.first + day_of->second.count != k) day_of->second.rewrite = true;
+      ++day_of->second.count;
+    }
+    // By status, then id: a customer's planned rows come in the order they were inserted.
+    SQLite::Statement stored(db_,
+                             "SELECT id, customer_id, status, kind, level, channel, scheduled_at, "
+                             "currency, amount, template, assigned_to, rule, invoice_keys "
+                             "FROM actions WHERE planned_for = ? ORDER BY status, id");
+    stored.bind(1, day.iso().data());
+    std::vector<std::pair<int64_t, int64_t>> planned;  // (customer, action id)
+    std::string keys;
+    while (stored.executeStep()) {
+      const int64_t customer = stored.getColumn(1).getInt64();
+      const bool is_planned = text(stored.getColumn(2)) == "planned";
+      if (is_planned) planned.emplace_back(customer, stored.getColumn(0).getInt64());
+      CustomerDay& day_of = days[customer];
+      if (day_of.rewrite) continue;
+      // A worked action of the day is rewritten around as before, so ids keep their order.
+      if (!is_planned || day_of.matched == day_of.count ||
+          !stored_action_equals(stored, actions[day_of.first + day_of.matched], keys)) {
+        day_of.rewrite = true;
+      } else {
+        ++day_of.matched;
+      }
+    }
+    auto rewritten = [&](int64_t customer) {
+      const CustomerDay& day_of = days.at(customer);
+      return day_of.rewrite || day_of.matched != day_of.count;
+    };
+    SQLite::Statement remove(db_, "DELETE FROM actions WHERE id = ?");
+    for (const auto& [customer, id] : planned) {
+      if (!rewritten(customer)) continue;
+      remove.bind(1, id);
+      remove.exec();
+      remove.reset();
+    }
+    std::vector<uint32_t> inserted;
+    for (uint32_t k = 0; k < actions.size(); ++k) {
+      if (rewritten(customers[k])) inserted.push_back(k);
+    }
+    insert_actions(actions, customers, inserted);
   }
 
   void read_actions(std::optional<Date> before, bool with_invoice_ids,
@@ -950,9 +1211,9 @@ class SqliteStore final : public Store {
   void read_action_history(Date as_of, Date recent_from,
                            const std::function<void(const Action&)>& row) override {
     // Two index range scans: the recent window, and the remembered kinds (the partial index of
-    // migration 005, whose condition the second part repeats word for word).
+    // migration 008, whose condition the second part repeats word for word).
     constexpr const char* kRemembered =
-        "kind IN ('letter', 'lawyer_letter', 'legal_review', 'internal_alert')";
+        "(kind IN ('letter', 'lawyer_letter') OR kind IN ('legal_review', 'internal_alert'))";
     constexpr const char* kColumns =
         "SELECT customer_id, kind, level, planned_for, scheduled_at, template, status, "
         "invoice_keys FROM actions WHERE status <> 'cancelled' "
@@ -968,8 +1229,8 @@ class SqliteStore final : public Store {
       a.kind = action_kind(query.getColumn(1).getString());
       a.level = query.getColumn(2).getInt();
       a.planned_for = date_column(query.getColumn(3));
-      a.scheduled_at = query.getColumn(4).getString();
-      a.template_name = query.getColumn(5).getString();
+      a.scheduled_at.assign(text(query.getColumn(4)));  // into the same buffer every row
+      a.template_name.assign(text(query.getColumn(5)));
       a.status = action_status(query.getColumn(6).getString());
       a.invoice_keys.clear();
       parse_keys(query.getColumn(7).getText(), a.invoice_keys);
@@ -982,6 +1243,51 @@ class SqliteStore final : public Store {
     read_actions_where("WHERE a.id = ?1", std::to_string(id), true,
                        [&](const Action& a) { found = a; });
     return found;
+  }
+
+  int64_t read_actions_page(const ActionFilter& filter,
+                            const std::function<void(const Action&)>& row) override {
+    std::string where;
+    std::vector<std::string> values;
+    auto condition = [&](std::string sql, std::string value) {
+      where += where.empty() ? "WHERE " : " AND ";
+      where += sql;
+      values.push_back(std::move(value));
+    };
+    if (filter.planned_for) condition("a.planned_for = ?", filter.planned_for->iso().data());
+    if (filter.status) condition("a.status = ?", action_status_name(*filter.status));
+    if (!filter.customer_id.empty()) condition("c.external_id = ?", filter.customer_id);
+    if (filter.collectors) {
+      where += where.empty() ? "WHERE " : " AND ";
+      where += "c.collector IN (";
+      for (size_t k = 0; k < filter.collectors->size(); ++k) {
+        where += k ? ", ?" : "?";
+        values.push_back((*filter.collectors)[k]);
+      }
+      where += filter.collectors->empty() ? "NULL)" : ")";
+    }
+    auto bind_all = [&](SQLite::Statement& statement) {
+      for (size_t k = 0; k < values.size(); ++k) statement.bind(static_cast<int>(k + 1), values[k]);
+    };
+    SQLite::Statement count(
+        db_, "SELECT COUNT(*) FROM actions a JOIN customers c ON c.id = a.customer_id " + where);
+    bind_all(count);
+    count.executeStep();
+    const int64_t total = count.getColumn(0).getInt64();
+    if (total <= filter.offset) return total;
+    read_actions_where(fmt::format("{} ORDER BY a.planned_for, a.id LIMIT {} OFFSET {}", where,
+                                   filter.limit, filter.offset),
+                       bind_all, true, row);
+    return total;
+  }
+
+  bool reschedule_action(int64_t id, const std::string& scheduled_at) override {
+    SQLite::Statement update(db_,
+                             "UPDATE actions SET scheduled_at = ? WHERE id = ? AND status = "
+                             "'planned'");
+    update.bind(1, scheduled_at);
+    update.bind(2, id);
+    return update.exec() == 1;
   }
 
   void close_action(int64_t id, ActionStatus status, const std::string& outcome,
@@ -1082,15 +1388,111 @@ class SqliteStore final : public Store {
     }
   }
 
+  // The store id of each action's customer.
+  std::vector<int64_t> action_customers(std::span<const Action> actions) {
+    SQLite::Statement customer(db_, "SELECT id FROM customers WHERE external_id = ?");
+    std::vector<int64_t> ids(actions.size());
+    for (size_t k = 0; k < actions.size(); ++k) {
+      const Action& a = actions[k];
+      if (a.customer_key != 0) {
+        ids[k] = a.customer_key;
+      } else if (k > 0 && a.customer_id == actions[k - 1].customer_id) {
+        ids[k] = ids[k - 1];
+      } else {
+        customer.bind(1, a.customer_id);
+        if (!customer.executeStep())
+          throw std::runtime_error("action for unknown customer " + a.customer_id);
+        ids[k] = customer.getColumn(0).getInt64();
+        customer.reset();
+      }
+    }
+    return ids;
+  }
+
+  // Whether the row at `stored` (columns as in replace_planned_actions) is `a`, customer and
+  // date apart.
+  static bool stored_action_equals(SQLite::Statement& stored, const Action& a, std::string& keys) {
+    format_keys(a.invoice_keys, keys);
+    return text(stored.getColumn(2)) == action_status_name(a.status) &&
+           text(stored.getColumn(3)) == action_kind_name(a.kind) &&
+           stored.getColumn(4).getInt() == a.level && text(stored.getColumn(5)) == a.channel &&
+           text(stored.getColumn(6)) == a.scheduled_at &&
+           text(stored.getColumn(7)) == a.currency.code_view() &&
+           stored.getColumn(8).getInt64() == a.amount &&
+           text(stored.getColumn(9)) == a.template_name &&
+           text(stored.getColumn(10)) == a.assigned_to && text(stored.getColumn(11)) == a.rule &&
+           text(stored.getColumn(12)) == keys;
+  }
+
+  // Inserts actions[k] for each k of `which`, `customers[k]` its customer, many rows per
+  // statement: a statement's fixed cost is most of a one-row insert's.
+  void insert_actions(std::span<const Action> actions, const std::vector<int64_t>& customers,
+                      const std::vector<uint32_t>& which) {
+    constexpr size_t kBatch = 64;
+    constexpr int kColumns = 13;
+    auto statement = [&](size_t rows) {
+      std::string sql =
+          "INSERT INTO actions (customer_id, kind, level, channel, planned_for, scheduled_at, "
+          "currency, amount, template, assigned_to, status, rule, invoice_keys) VALUES ";
+      for (size_t r = 0; r < rows; ++r)
+        sql += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      return SQLite::Statement(db_, sql);
+    };
+    SQLite::Statement batch = statement(kBatch);
+    SQLite::Statement single = statement(1);
+    std::vector<std::string> keys(kBatch);  // bound without copying until the batch runs
+    size_t done = 0;
+    while (done < which.size()) {
+      const bool full = which.size() - done >= kBatch;
+      SQLite::Statement& insert = full ? batch : single;
+      const size_t rows = full ? kBatch : 1;
+      for (size_t r = 0; r < rows; ++r) {
+        const uint32_t k = which[done + r];
+        const Action& a = actions[k];
+        const int p = static_cast<int>(r) * kColumns;
+        insert.bind(p + 1, customers[k]);
+        insert.bindNoCopy(p + 2, action_kind_name(a.kind));
+        insert.bind(p + 3, a.level);
+        insert.bindNoCopy(p + 4, a.channel);
+        insert.bind(p + 5, a.planned_for.iso().data());
+        insert.bindNoCopy(p + 6, a.scheduled_at);
+        insert.bind(p + 7, std::string(a.currency.code_view()));
+        insert.bind(p + 8, a.amount);
+        insert.bindNoCopy(p + 9, a.template_name);
+        insert.bindNoCopy(p + 10, a.assigned_to);
+        insert.bindNoCopy(p + 11, action_status_name(a.status));
+        insert.bindNoCopy(p + 12, a.rule);
+        format_keys(a.invoice_keys, keys[r]);
+        insert.bindNoCopy(p + 13, keys[r]);
+      }
+      insert.exec();
+      insert.reset();
+      done += rows;
+    }
+  }
+
   void read_actions_where(const char* where, const std::string& value, bool with_invoice_ids,
                           const std::function<void(const Action&)>& row) {
+    read_actions_where(
+        std::string(where) + " ORDER BY a.planned_for, c.external_id, a.id",
+        [&](SQLite::Statement& query) {
+          if (*where) query.bind(1, value);
+        },
+        with_invoice_ids, row);
+  }
+
+  // `tail`: the WHERE, ORDER BY and LIMIT clauses, whose parameters `bind` binds.
+  void read_actions_where(const std::string& tail,
+                          const std::function<void(SQLite::Statement&)>& bind,
+                          bool with_invoice_ids, const std::function<void(const Action&)>& row) {
     SQLite::Statement query(
-        db_, std::string("SELECT a.id, c.external_id, a.kind, a.level, a.channel, a.planned_for, "
-                         "a.scheduled_at, a.currency, a.amount, a.template, a.assigned_to, "
-                         "a.status, a.rule, a.outcome, a.invoice_keys, a.customer_id "
-                         "FROM actions a JOIN customers c ON c.id = a.customer_id ") +
-                 where + " ORDER BY a.planned_for, c.external_id, a.id");
-    if (*where) query.bind(1, value);
+        db_,
+        "SELECT a.id, c.external_id, a.kind, a.level, a.channel, a.planned_for, "
+        "a.scheduled_at, a.currency, a.amount, a.template, a.assigned_to, "
+        "a.status, a.rule, a.outcome, a.invoice_keys, a.customer_id "
+        "FROM actions a JOIN customers c ON c.id = a.customer_id " +
+            tail);
+    bind(query);
     SQLite::Statement invoice(db_, "SELECT external_id FROM invoices WHERE id = ?");
     CurrencyCache currencies;
     while (query.executeStep()) {
@@ -1147,6 +1549,44 @@ class SqliteStore final : public Store {
       d.resolution = query.getColumn(10).getString();
       d.recorded_by = query.getColumn(11).getString();
       row(d);
+    }
+  }
+
+  void read_approvals_where(const char* where, const std::string& value,
+                            const std::function<void(const Approval&)>& row) {
+    SQLite::Statement query(
+        db_, std::string("SELECT a.id, a.kind, c.external_id, a.currency, a.amount, "
+                         "a.required_level, a.requested_by, a.requested_role, a.requested_at, "
+                         "a.note, a.payload, a.status, a.decided_by, a.decided_role, "
+                         "a.decided_at, a.decision_note, a.result_id FROM approvals a "
+                         "JOIN customers c ON c.id = a.customer_id ") +
+                 where + " ORDER BY a.id");
+    if (*where) query.bind(1, value);
+    while (query.executeStep()) {
+      Approval a;
+      a.id = query.getColumn(0).getInt64();
+      a.kind = query.getColumn(1).getString();
+      a.customer_id = query.getColumn(2).getString();
+      a.currency = query.getColumn(3).getString();
+      a.amount = query.getColumn(4).getInt64();
+      a.required_level = query.getColumn(5).getString();
+      a.requested_by = query.getColumn(6).getString();
+      a.requested_role = query.getColumn(7).getString();
+      a.requested_at = timestamp_column(query.getColumn(8));
+      a.note = query.getColumn(9).getString();
+      a.payload = query.getColumn(10).getString();
+      const auto status = parse_approval_status(query.getColumn(11).getString());
+      if (!status) {
+        throw std::runtime_error("stored approval has unknown status " +
+                                 query.getColumn(11).getString());
+      }
+      a.status = *status;
+      a.decided_by = query.getColumn(12).getString();
+      a.decided_role = query.getColumn(13).getString();
+      a.decided_at = optional_timestamp_column(query.getColumn(14));
+      a.decision_note = query.getColumn(15).getString();
+      if (!query.getColumn(16).isNull()) a.result_id = query.getColumn(16).getInt64();
+      row(a);
     }
   }
 
@@ -1225,6 +1665,49 @@ class SqliteStore final : public Store {
     s.bind(17, c.blacklisted ? 1 : 0);
     s.bindNoCopy(18, c.external_id);
     s.bind(19, c.id);
+  }
+
+  // Every column of an invoice or credit note, in the order invoice_row reads them.
+  static constexpr const char* kSelectInvoice =
+      "SELECT id, customer_id, doc_type, invoice_date, due_date, currency, amount, external_id, "
+      "contract_id, reference FROM invoices ";
+
+  static Invoice invoice_row(SQLite::Statement& query) {
+    Invoice inv;
+    inv.id = query.getColumn(0).getInt64();
+    inv.customer_id = query.getColumn(1).getInt64();
+    inv.doc_type =
+        query.getColumn(2).getString() == "credit_note" ? DocType::kCreditNote : DocType::kInvoice;
+    inv.invoice_date = date_column(query.getColumn(3));
+    inv.due_date = date_column(query.getColumn(4));
+    inv.currency = currency_column(query.getColumn(5));
+    inv.amount = query.getColumn(6).getInt64();
+    inv.external_id = query.getColumn(7).getString();
+    inv.contract_id = query.getColumn(8).getString();
+    inv.reference = query.getColumn(9).getString();
+    return inv;
+  }
+
+  // Payments matching `where` (one parameter, `value`), every column.
+  template <class Value>
+  void read_payments_where(const char* where, const Value& value,
+                           const std::function<void(const Payment&)>& row) {
+    SQLite::Statement query(db_,
+                            std::string("SELECT id, customer_id, payment_date, currency, amount, "
+                                        "external_id, reference FROM payments WHERE ") +
+                                where);
+    query.bind(1, value);
+    Payment p;
+    while (query.executeStep()) {
+      p.id = query.getColumn(0).getInt64();
+      p.customer_id = query.getColumn(1).getInt64();
+      p.payment_date = date_column(query.getColumn(2));
+      p.currency = currency_column(query.getColumn(3));
+      p.amount = query.getColumn(4).getInt64();
+      p.external_id = query.getColumn(5).getString();
+      p.reference = query.getColumn(6).getString();
+      row(p);
+    }
   }
 
   static void bind_invoice(SQLite::Statement& s, const Invoice& inv) {

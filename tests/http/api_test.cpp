@@ -16,6 +16,7 @@
 #include <regex>
 
 #include "http/api_fixture.h"
+#include "http/cli_runner.h"
 #include "io/ledger_generator.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
@@ -25,38 +26,14 @@
 namespace huikuan {
 namespace {
 
+using testing::CliRun;
 using ::testing::HasSubstr;
 using testing::HttpResponse;
+using testing::huikuan;
 using testing::TempDir;
 using testing::TestServer;
 using namespace std::chrono_literals;
-
-std::string quoted(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-//! Runs the huikuan binary with `args`, capturing its exit code and output.
-CliRun huikuan(const std::vector<std::string>& args) {
-  TempDir capture("cli");
-  std::string command = quoted(HUIKUAN_BINARY);
-  for (const auto& arg : args) command += " " + quoted(arg);
-  command += " >" + quoted((capture / "out").string()) + " 2>" + quoted((capture / "err").string());
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(capture / "out"),
-          read_file(capture / "err")};
-}
+using testing::read_whole_file;
 
 // One server over a generated and imported ledger for the whole suite; reports are read as the
 // auditor.
@@ -202,12 +179,12 @@ TEST_F(ApiTest, GivenServeOnPortZero_WhenStarted_ThenItBecomesReadyAndStopsOnSig
   const std::string line = serve.first_line(10s);
   std::smatch port;
   ASSERT_TRUE(std::regex_match(line, port, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")))
-      << line << read_file(dir / "stderr");
+      << line << read_whole_file(dir / "stderr");
   const auto bound = static_cast<uint16_t>(std::stoi(port[1]));
 
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (testing::fetch(bound, "/readyz").result_int() != 200) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << read_file(dir / "stderr");
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << read_whole_file(dir / "stderr");
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_EQ(testing::fetch(bound, "/healthz").result_int(), 200);
@@ -215,9 +192,9 @@ TEST_F(ApiTest, GivenServeOnPortZero_WhenStarted_ThenItBecomesReadyAndStopsOnSig
   EXPECT_EQ(testing::fetch(bound, aging).result_int(), 401);  // sign-in is on
   EXPECT_EQ(testing::ApiClient(bound, "auditor").get(aging).result_int(), 200);
 
-  EXPECT_EQ(serve.stop_with(SIGTERM, 10s), 0) << read_file(dir / "stderr");
-  EXPECT_THAT(read_file(dir / "stderr"), HasSubstr("shutting down"));
-  EXPECT_THAT(read_file(dir / "access.log"), HasSubstr(R"("path":"/api/v1/reports/aging")"));
+  EXPECT_EQ(serve.stop_with(SIGTERM, 10s), 0) << read_whole_file(dir / "stderr");
+  EXPECT_THAT(read_whole_file(dir / "stderr"), HasSubstr("shutting down"));
+  EXPECT_THAT(read_whole_file(dir / "access.log"), HasSubstr(R"("path":"/api/v1/reports/aging")"));
 }
 
 TEST_F(ApiTest, GivenAConfigWithAnUnknownKey_WhenServeStarts_ThenExit2WithFileAndLine) {

@@ -212,7 +212,10 @@ TEST_F(AuditTest, GivenAVersion5Database_WhenMigrated_ThenItsChangesAreChainedAn
   }
   auto store = Store::open(path);
   ASSERT_TRUE(store.has_value()) << store.error().to_string();
-  EXPECT_EQ((*store)->schema_version(), 6);
+  // Brought to the newest migration, as a new database is, whatever comes after 006.
+  auto fresh = Store::open((dir_ / "fresh.db").string());
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ((*store)->schema_version(), (*fresh)->schema_version());
   auto verified = verify_audit(**store);
   ASSERT_TRUE(verified.has_value()) << verified.error().to_string();
   EXPECT_EQ(verified->records, 3);

@@ -99,6 +99,48 @@ TEST_F(DailyRunTest, GivenTheSameDateTwice_ThenTheSamePlan) {
   EXPECT_EQ(first, second);
 }
 
+TEST_F(DailyRunTest, GivenAPaymentBeforeARerun_ThenOnlyThatCustomersActionsAreReplaced) {
+  const std::string c2 = champion("C2");
+  import("customer_id,name,currency\n" + c1_ + ",Acme,CNY\n" + c2 + ",Beta,CNY\n",
+         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
+         "I1," +
+             c1_ +
+             ",2026-05-01,2026-06-01,CNY,1000.00\n"
+             "I2," +
+             c2 + ",2026-05-01,2026-06-01,CNY,1000.00\n");
+  run("2026-06-05");
+  std::vector<int64_t> c2_ids;
+  int64_t last_id = 0;
+  size_t planned = 0;
+  for (const auto& a : actions("2026-06-05")) {
+    if (a.customer_id == c2) c2_ids.push_back(a.id);
+    last_id = std::max(last_id, a.id);
+    ++planned;
+  }
+  write_file(dir_ / "ledger" / "payments.csv",
+             "payment_id,customer_id,payment_date,currency,amount\nP1," + c1_ +
+                 ",2026-06-04,CNY,400.00\n");
+  write_file(dir_ / "ledger" / "allocations.csv",
+             "invoice_id,payment_id,amount,date\nI1,P1,400.00,2026-06-04\n");
+  ImportOptions options;
+  options.dir = (dir_ / "ledger").string();
+  ASSERT_TRUE(import_ledger(*store_, options).has_value());
+  run("2026-06-05");
+  std::vector<int64_t> c2_again;
+  size_t c1_actions = 0;
+  for (const auto& a : actions("2026-06-05")) {
+    if (a.customer_id == c2) c2_again.push_back(a.id);
+    if (a.customer_id != c1_) continue;
+    ++c1_actions;
+    EXPECT_GT(a.id, last_id) << describe(a);
+    EXPECT_EQ(a.amount, 60000) << describe(a);
+  }
+  EXPECT_FALSE(c2_ids.empty());
+  EXPECT_GT(c1_actions, 0u);
+  EXPECT_EQ(c2_again, c2_ids);  // unchanged: kept, ids and all
+  EXPECT_EQ(c1_actions + c2_ids.size(), planned);
+}
+
 TEST_F(DailyRunTest, GivenThirtyDays_ThenEachLetterOnceInOrderAndCallsOnWorkingDaysInTheWindow) {
   import("customer_id,name,currency,country,timezone\n" + c1_ + ",华信,CNY,CN,Asia/Shanghai\n",
          "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"

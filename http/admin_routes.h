@@ -1,0 +1,21 @@
+#pragma once
+// Administration over the API: users and API tokens, the audit log, the collection policy,
+// ledger imports, and the server's jobs (daily run, snapshot refresh) on demand.
+
+#include "http/api.h"
+#include "http/router.h"
+#include "service/daily_run.h"
+
+namespace huikuan::http {
+
+void add_admin_routes(Router& router, ApiContext& api);
+
+//! Runs the daily run for `as_of`, unless a job is running (nullopt then). Shared by
+//! POST /api/v1/runs and the schedule.
+std::optional<Result<RunSummary>> try_daily_run(ApiContext& api, Date as_of, const Actor& actor);
+
+//! Reloads the snapshot when the ledger changed (through the cache file), unless a job is
+//! running (nullopt then); returns the customers in the snapshot now.
+std::optional<Result<size_t>> try_refresh_snapshot(ApiContext& api);
+
+}  // namespace huikuan::http
