@@ -128,21 +128,7 @@ ordered_json nullable(const std::string& text) {
 
 ordered_json dispute_json(Store& store, const Dispute& d, const Timestamp& now) {
   const auto invoice = store.find_invoice(d.invoice_id);
-  const Currency currency = invoice ? invoice->currency : Currency{};
-  return {{"id", d.id},
-          {"invoice_id", d.invoice_id},
-          {"customer_id", d.customer_id},
-          {"amount", format_minor_units(d.amount, currency.minor_digits)},
-          {"currency", currency.code_view()},
-          {"reason", d.reason},
-          {"note", d.note},
-          {"status", d.status == DisputeStatus::kOpen ? "open" : "resolved"},
-          {"opened_at", d.opened_at},
-          {"respond_by", d.respond_by},
-          {"sla", dispute_sla(d, now)},
-          {"resolved_at", nullable(d.resolved_at)},
-          {"resolution", nullable(d.resolution)},
-          {"recorded_by", d.recorded_by}};
+  return huikuan::dispute_json(d, invoice ? invoice->currency : Currency{}, now);
 }
 
 ordered_json plan_json(const PaymentPlan& p) {

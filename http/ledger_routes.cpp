@@ -17,6 +17,7 @@
 #include "core/personal_data.h"
 #include "engine/aging.h"
 #include "engine/customer_index.h"
+#include "service/collection_output.h"
 #include "service/collections.h"
 
 namespace huikuan::http {
@@ -394,22 +395,6 @@ ordered_json payment_json(const Payment& p, const CustomerRecords& records) {
           {"unapplied", money(p.amount - allocated, p.currency)},
           {"reference", p.reference},
           {"allocations", std::move(allocations)}};
-}
-
-ordered_json dispute_json(const Dispute& d, const Currency& currency, const Timestamp& now) {
-  return {{"id", d.id},
-          {"invoice_id", d.invoice_id},
-          {"amount", money(d.amount, currency)},
-          {"currency", currency.code_view()},
-          {"reason", d.reason},
-          {"note", d.note},
-          {"status", d.status == DisputeStatus::kOpen ? "open" : "resolved"},
-          {"opened_at", d.opened_at},
-          {"respond_by", d.respond_by},
-          {"sla", dispute_sla(d, now)},
-          {"resolved_at", text_or_null(d.resolved_at)},
-          {"resolution", text_or_null(d.resolution)},
-          {"recorded_by", d.recorded_by}};
 }
 
 // The currency of a dispute: its invoice's.

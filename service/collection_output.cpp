@@ -1,6 +1,7 @@
 #include "service/collection_output.h"
 
 #include "core/money.h"
+#include "service/collections.h"
 
 namespace huikuan {
 
@@ -43,6 +44,27 @@ nlohmann::ordered_json action_json(const Action& a) {
           {"status", action_status_name(a.status)},
           {"rule", a.rule},
           {"outcome", a.outcome}};
+}
+
+nlohmann::ordered_json dispute_json(const Dispute& d, const Currency& currency,
+                                    const Timestamp& now) {
+  auto nullable = [](const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+  };
+  return {{"id", d.id},
+          {"invoice_id", d.invoice_id},
+          {"customer_id", d.customer_id},
+          {"amount", format_minor_units(d.amount, currency.minor_digits)},
+          {"currency", currency.code_view()},
+          {"reason", d.reason},
+          {"note", d.note},
+          {"status", d.status == DisputeStatus::kOpen ? "open" : "resolved"},
+          {"opened_at", d.opened_at},
+          {"respond_by", d.respond_by},
+          {"sla", dispute_sla(d, now)},
+          {"resolved_at", nullable(d.resolved_at)},
+          {"resolution", nullable(d.resolution)},
+          {"recorded_by", d.recorded_by}};
 }
 
 }  // namespace huikuan

@@ -26,19 +26,21 @@ inline std::string shell_quoted(const std::string& arg) {
   return out + "'";
 }
 
+//! The bytes of the file at `path` ("" when it cannot be read).
+inline std::string read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 //! Runs `command` (a shell command line) with `input` on its standard input.
 inline CliRun run_shell(std::string command, const std::string& input = "") {
   TempDir capture("cli");
-  auto slurp = [](const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  };
   const auto in = capture / "stdin", out = capture / "stdout", err = capture / "stderr";
   write_file(in, input);
   command += " <" + shell_quoted(in.string()) + " >" + shell_quoted(out.string()) + " 2>" +
              shell_quoted(err.string());
   const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_whole_file(out), read_whole_file(err)};
 }
 
 //! Runs the huikuan binary with `args` and `input` on its standard input.

@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "app/cli_run.h"
 #include "http/api_fixture.h"
-#include "http/cli_runner.h"
 #include "io/ledger_generator.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
@@ -29,7 +29,7 @@ namespace {
 using testing::CliRun;
 using ::testing::HasSubstr;
 using testing::HttpResponse;
-using testing::huikuan;
+using testing::run_huikuan;
 using testing::TempDir;
 using testing::TestServer;
 using namespace std::chrono_literals;
@@ -64,7 +64,7 @@ TEST_F(ApiTest, GivenEachGrouping_WhenAgingIsAsked_ThenTheJsonIsTheClis) {
         fetch(fmt::format("/api/v1/reports/aging?as_of=2026-05-31&by={}", by));
     ASSERT_EQ(response.result_int(), 200) << response.body();
     EXPECT_EQ(response[boost::beast::http::field::content_type], "application/json");
-    const CliRun cli = huikuan(
+    const CliRun cli = run_huikuan(
         {"report", "aging", "--db", db(), "--as-of", "2026-05-31", "--by", by, "--format", "json"});
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     EXPECT_EQ(nlohmann::json::parse(response.body()), nlohmann::json::parse(cli.out)) << by;
@@ -75,8 +75,8 @@ TEST_F(ApiTest, GivenEachGrouping_WhenAgingIsAsked_ThenTheJsonIsTheClis) {
 TEST_F(ApiTest, GivenCustomBuckets_WhenAgingIsAsked_ThenTheyAreTheClis) {
   const HttpResponse response = fetch("/api/v1/reports/aging?as_of=2026-06-30&buckets=15%2C45");
   ASSERT_EQ(response.result_int(), 200) << response.body();
-  const CliRun cli = huikuan({"report", "aging", "--db", db(), "--as-of", "2026-06-30", "--buckets",
-                              "15,45", "--format", "json"});
+  const CliRun cli = run_huikuan({"report", "aging", "--db", db(), "--as-of", "2026-06-30",
+                                  "--buckets", "15,45", "--format", "json"});
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
   EXPECT_EQ(nlohmann::json::parse(response.body()), nlohmann::json::parse(cli.out));
   EXPECT_EQ(nlohmann::json::parse(response.body())["buckets"],
@@ -201,14 +201,14 @@ TEST_F(ApiTest, GivenAConfigWithAnUnknownKey_WhenServeStarts_ThenExit2WithFileAn
   TempDir dir("serve");
   const std::string config = (dir / "bad.toml").string();
   testing::write_file(config, "[server]\nio_threads = 1\nbogus = 3\n");
-  const CliRun run = huikuan({"serve", "--db", db(), "--config", config});
+  const CliRun run = run_huikuan({"serve", "--db", db(), "--config", config});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr(config + ":3: server.bogus: unknown key"));
 }
 
 TEST(ServeCommandTest, GivenNoDatabase_WhenServeStarts_ThenExit2NamingDb) {
   TempDir dir("serve");
-  const CliRun run = huikuan({"serve", "--db", (dir / "missing.db").string()});
+  const CliRun run = run_huikuan({"serve", "--db", (dir / "missing.db").string()});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("--db"));
 }

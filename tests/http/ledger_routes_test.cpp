@@ -11,9 +11,9 @@
 #include <set>
 #include <string>
 
+#include "app/cli_run.h"
 #include "core/money.h"
 #include "http/api_fixture.h"
-#include "http/cli_runner.h"
 #include "service/collections.h"
 
 namespace huikuan {
@@ -429,7 +429,7 @@ TEST_F(LedgerRoutesTest, GivenAPeriod_WhenKpisAreAsked_ThenTheJsonIsTheClis) {
     std::vector<std::string> args{"report",     "kpi",  "--db",       server_->db(), "--from",
                                   "2026-04-01", "--to", "2026-06-30", "--format",    "json"};
     if (by_variant) args.insert(args.end(), {"--by", "variant"});
-    const testing::CliRun cli = testing::huikuan(args);
+    const testing::CliRun cli = testing::run_huikuan(args);
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     EXPECT_EQ(response.body() + "\n", cli.out) << (by_variant ? "by variant" : "per currency");
   }
