@@ -11,7 +11,11 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/personal_data.h"
@@ -319,12 +323,13 @@ class SqliteStore final : public Store {
 
   void read_customers_where(const char* where, int64_t id,
                             const std::function<void(const Customer&)>& row) {
-    SQLite::Statement query(
-        db_, std::string("SELECT id, external_id, name, currency, payment_terms_days, "
-                         "credit_limit, credit_grade, industry, region, customer_type, "
-                         "importance, collector, email, phone, timezone, language, "
-                         "country, do_not_contact, blacklisted FROM customers ") +
-                 where + " ORDER BY id");
+    const auto prepared =
+        cached(std::string("SELECT id, external_id, name, currency, payment_terms_days, "
+                           "credit_limit, credit_grade, industry, region, customer_type, "
+                           "importance, collector, email, phone, timezone, language, "
+                           "country, do_not_contact, blacklisted FROM customers ") +
+               where + " ORDER BY id");
+    SQLite::Statement& query = *prepared;
     if (*where) query.bind(1, id);
     Customer c;
     while (query.executeStep()) {
@@ -681,9 +686,10 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Session> find_session(std::string_view token_hash) override {
-    SQLite::Statement query(db_,
-                            "SELECT id, token_hash, user_id, csrf_token, created_at, expires_at, "
-                            "last_seen FROM sessions WHERE token_hash = ?");
+    const auto prepared = cached(
+        "SELECT id, token_hash, user_id, csrf_token, created_at, expires_at, "
+        "last_seen FROM sessions WHERE token_hash = ?");
+    SQLite::Statement& query = *prepared;
     query.bind(1, std::string(token_hash));
     if (!query.executeStep()) return std::nullopt;
     Session s;
@@ -698,7 +704,8 @@ class SqliteStore final : public Store {
   }
 
   void touch_session(int64_t id, const Timestamp& last_seen) override {
-    SQLite::Statement update(db_, "UPDATE sessions SET last_seen = ? WHERE id = ?");
+    const auto prepared = cached("UPDATE sessions SET last_seen = ? WHERE id = ?");
+    SQLite::Statement& update = *prepared;
     update.bind(1, utc_text(last_seen));
     update.bind(2, id);
     update.exec();
@@ -747,10 +754,14 @@ class SqliteStore final : public Store {
 
   std::optional<Customer> find_customer(std::string_view external_id) override {
     std::optional<Customer> found;
-    SQLite::Statement query(db_, "SELECT id FROM customers WHERE external_id = ?");
-    query.bind(1, std::string(external_id));
-    if (!query.executeStep()) return found;
-    const int64_t id = query.getColumn(0).getInt64();
+    int64_t id = 0;
+    {
+      const auto prepared = cached("SELECT id FROM customers WHERE external_id = ?");
+      SQLite::Statement& query = *prepared;
+      query.bind(1, std::string(external_id));
+      if (!query.executeStep()) return found;
+      id = query.getColumn(0).getInt64();
+    }
     // One customer: reuse the full reader's column mapping rather than repeat it.
     read_customers_where("WHERE id = ?", id, [&](const Customer& c) { found = c; });
     return found;
@@ -812,7 +823,8 @@ class SqliteStore final : public Store {
 
   void read_customer_documents(int64_t customer_id,
                                const std::function<void(const Invoice&)>& row) override {
-    SQLite::Statement query(db_, std::string(kSelectInvoice) + "WHERE customer_id = ?");
+    const auto prepared = cached(std::string(kSelectInvoice) + "WHERE customer_id = ?");
+    SQLite::Statement& query = *prepared;
     query.bind(1, customer_id);
     while (query.executeStep()) row(invoice_row(query));
   }
@@ -824,10 +836,11 @@ class SqliteStore final : public Store {
 
   void read_customer_allocations(int64_t customer_id,
                                  const std::function<void(const Allocation&)>& row) override {
-    SQLite::Statement query(db_,
-                            "SELECT a.id, a.invoice_id, a.payment_id, a.credit_note_id, a.amount, "
-                            "a.allocation_date FROM invoices i JOIN allocations a "
-                            "ON a.invoice_id = i.id WHERE i.customer_id = ?");
+    const auto prepared = cached(
+        "SELECT a.id, a.invoice_id, a.payment_id, a.credit_note_id, a.amount, "
+        "a.allocation_date FROM invoices i JOIN allocations a "
+        "ON a.invoice_id = i.id WHERE i.customer_id = ?");
+    SQLite::Statement& query = *prepared;
     query.bind(1, customer_id);
     Allocation a;
     while (query.executeStep()) {
@@ -854,17 +867,18 @@ class SqliteStore final : public Store {
           query.bind(1, customer_id);
           query.bind(2, limit);
         },
-        true, row);
+        true, row, true);
   }
 
   void read_changes_of(std::span<const std::pair<std::string, std::string>> records, int64_t limit,
                        const std::function<void(const AuditEntry&)>& row) override {
     // One index range per record, newest first, each at most `limit` long; then the newest
     // `limit` of them all.
-    SQLite::Statement query(db_,
-                            "SELECT id, at, actor, role, entity, key, field, old_value, "
-                            "new_value, source, request_id, prev_hash, hash FROM ledger_changes "
-                            "WHERE entity = ? AND key = ? ORDER BY id DESC LIMIT ?");
+    const auto prepared = cached(
+        "SELECT id, at, actor, role, entity, key, field, old_value, "
+        "new_value, source, request_id, prev_hash, hash FROM ledger_changes "
+        "WHERE entity = ? AND key = ? ORDER BY id DESC LIMIT ?");
+    SQLite::Statement& query = *prepared;
     std::vector<AuditEntry> found;
     for (const auto& [entity, key] : records) {
       query.bind(1, entity);
@@ -909,11 +923,12 @@ class SqliteStore final : public Store {
 
   void read_contacts_where(const char* where, const char* order, std::string_view value,
                            const std::function<void(const Contact&)>& row) {
-    SQLite::Statement query(
-        db_, fmt::format("SELECT k.id, c.external_id, k.channel, k.at, k.outcome, k.note, "
-                         "k.recorded_by FROM contacts k JOIN customers c ON c.id = k.customer_id "
-                         "{} {}",
-                         where, order));
+    const auto prepared =
+        cached(fmt::format("SELECT k.id, c.external_id, k.channel, k.at, k.outcome, k.note, "
+                           "k.recorded_by FROM contacts k JOIN customers c ON c.id = k.customer_id "
+                           "{} {}",
+                           where, order));
+    SQLite::Statement& query = *prepared;
     if (*where) query.bind(1, std::string(value));
     Contact c;
     while (query.executeStep()) {
@@ -960,14 +975,14 @@ class SqliteStore final : public Store {
 
   void read_promises_where(const char* where, std::string_view value,
                            const std::function<void(const Promise&)>& row) {
-    SQLite::Statement query(
-        db_,
+    const auto prepared = cached(
         fmt::format("SELECT p.id, c.external_id, p.currency, p.amount, p.promised_date, "
                     "p.status, p.created_at, p.recorded_by, "
                     "(SELECT group_concat(i.external_id, char(31)) FROM promise_invoices pi "
                     "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.promise_id = p.id) "
                     "FROM promises p JOIN customers c ON c.id = p.customer_id {} ORDER BY p.id",
                     where));
+    SQLite::Statement& query = *prepared;
     if (*where) query.bind(1, std::string(value));
     while (query.executeStep()) {
       Promise p;
@@ -1306,9 +1321,10 @@ class SqliteStore final : public Store {
  private:
   void read_users_where(const char* where, const std::string& value,
                         const std::function<void(const User&)>& row) {
-    SQLite::Statement query(db_, std::string("SELECT id, username, role, collector_id, team, "
+    const auto prepared = cached(std::string("SELECT id, username, role, collector_id, team, "
                                              "password_hash, created_at, disabled FROM users ") +
-                                     where + " ORDER BY username");
+                                 where + " ORDER BY username");
+    SQLite::Statement& query = *prepared;
     if (*where) query.bind(1, value);
     User u;
     while (query.executeStep()) {
@@ -1325,9 +1341,10 @@ class SqliteStore final : public Store {
   }
 
   std::optional<ApiToken> find_api_token_where(const char* where, const std::string& value) {
-    SQLite::Statement query(db_, std::string("SELECT id, name, user_id, token_hash, created_at, "
+    const auto prepared = cached(std::string("SELECT id, name, user_id, token_hash, created_at, "
                                              "revoked_at FROM api_tokens WHERE ") +
-                                     where);
+                                 where);
+    SQLite::Statement& query = *prepared;
     query.bind(1, value);
     if (!query.executeStep()) return std::nullopt;
     ApiToken t;
@@ -1345,21 +1362,22 @@ class SqliteStore final : public Store {
     const std::string plans =
         std::string("FROM payment_plans p JOIN customers c ON c.id = p.customer_id ") + where;
     std::map<int64_t, std::vector<Installment>> installments;
-    SQLite::Statement parts(db_,
-                            "SELECT k.plan_id, k.due_date, k.amount FROM plan_installments k "
-                            "WHERE k.plan_id IN (SELECT p.id " +
-                                plans + ") ORDER BY k.plan_id, k.seq");
+    const auto parts_prepared = cached(
+        "SELECT k.plan_id, k.due_date, k.amount FROM plan_installments k "
+        "WHERE k.plan_id IN (SELECT p.id " +
+        plans + ") ORDER BY k.plan_id, k.seq");
+    SQLite::Statement& parts = *parts_prepared;
     if (*where) parts.bind(1, value);
     while (parts.executeStep()) {
       installments[parts.getColumn(0).getInt64()].push_back(
           {date_column(parts.getColumn(1)), parts.getColumn(2).getInt64()});
     }
-    SQLite::Statement query(
-        db_,
+    const auto prepared = cached(
         "SELECT p.id, c.external_id, p.currency, p.status, p.note, p.created_at, p.recorded_by, "
         "(SELECT group_concat(i.external_id, char(31)) FROM plan_invoices pi "
         "JOIN invoices i ON i.id = pi.invoice_id WHERE pi.plan_id = p.id) " +
-            plans + " ORDER BY p.id");
+        plans + " ORDER BY p.id");
+    SQLite::Statement& query = *prepared;
     if (*where) query.bind(1, value);
     while (query.executeStep()) {
       PaymentPlan p;
@@ -1478,22 +1496,26 @@ class SqliteStore final : public Store {
         [&](SQLite::Statement& query) {
           if (*where) query.bind(1, value);
         },
-        with_invoice_ids, row);
+        with_invoice_ids, row, true);
   }
 
-  // `tail`: the WHERE, ORDER BY and LIMIT clauses, whose parameters `bind` binds.
+  // `tail`: the WHERE, ORDER BY and LIMIT clauses, whose parameters `bind` binds. With
+  // `cache_statement` (a tail from a fixed set of texts), the statement is prepared once.
   void read_actions_where(const std::string& tail,
                           const std::function<void(SQLite::Statement&)>& bind,
-                          bool with_invoice_ids, const std::function<void(const Action&)>& row) {
-    SQLite::Statement query(
-        db_,
+                          bool with_invoice_ids, const std::function<void(const Action&)>& row,
+                          bool cache_statement = false) {
+    const std::string sql =
         "SELECT a.id, c.external_id, a.kind, a.level, a.channel, a.planned_for, "
         "a.scheduled_at, a.currency, a.amount, a.template, a.assigned_to, "
         "a.status, a.rule, a.outcome, a.invoice_keys, a.customer_id "
         "FROM actions a JOIN customers c ON c.id = a.customer_id " +
-            tail);
+        tail;
+    const auto prepared = cache_statement ? cached(sql) : Prepared(db_, sql);
+    SQLite::Statement& query = *prepared;
     bind(query);
-    SQLite::Statement invoice(db_, "SELECT external_id FROM invoices WHERE id = ?");
+    const auto invoice_prepared = cached("SELECT external_id FROM invoices WHERE id = ?");
+    SQLite::Statement& invoice = *invoice_prepared;
     CurrencyCache currencies;
     while (query.executeStep()) {
       Action a;
@@ -1526,12 +1548,13 @@ class SqliteStore final : public Store {
 
   void read_disputes_where(const char* where, int64_t id,
                            const std::function<void(const Dispute&)>& row) {
-    SQLite::Statement query(
-        db_, std::string("SELECT d.id, i.external_id, c.external_id, d.amount, d.reason, d.note, "
-                         "d.status, d.opened_at, d.respond_by, d.resolved_at, d.resolution, "
-                         "d.recorded_by FROM disputes d JOIN invoices i ON i.id = d.invoice_id "
-                         "JOIN customers c ON c.id = i.customer_id ") +
-                 where + " ORDER BY d.id");
+    const auto prepared =
+        cached(std::string("SELECT d.id, i.external_id, c.external_id, d.amount, d.reason, d.note, "
+                           "d.status, d.opened_at, d.respond_by, d.resolved_at, d.resolution, "
+                           "d.recorded_by FROM disputes d JOIN invoices i ON i.id = d.invoice_id "
+                           "JOIN customers c ON c.id = i.customer_id ") +
+               where + " ORDER BY d.id");
+    SQLite::Statement& query = *prepared;
     if (*where) query.bind(1, id);
     Dispute d;
     while (query.executeStep()) {
@@ -1692,10 +1715,11 @@ class SqliteStore final : public Store {
   template <class Value>
   void read_payments_where(const char* where, const Value& value,
                            const std::function<void(const Payment&)>& row) {
-    SQLite::Statement query(db_,
-                            std::string("SELECT id, customer_id, payment_date, currency, amount, "
-                                        "external_id, reference FROM payments WHERE ") +
-                                where);
+    const auto prepared =
+        cached(std::string("SELECT id, customer_id, payment_date, currency, amount, "
+                           "external_id, reference FROM payments WHERE ") +
+               where);
+    SQLite::Statement& query = *prepared;
     query.bind(1, value);
     Payment p;
     while (query.executeStep()) {
@@ -1742,7 +1766,58 @@ class SqliteStore final : public Store {
     s.bind(6, a.id);
   }
 
+  // A prepared statement kept for reuse by `cached`, and whether a `Prepared` holds it now.
+  struct CachedStatement {
+    CachedStatement(SQLite::Database& db, const std::string& sql) : statement(db, sql) {}
+    SQLite::Statement statement;
+    bool leased = false;
+  };
+
+  // A statement for one use: a cached one, reset again when this goes out of scope (so no
+  // unfinished step keeps holding a read lock), or, when the cached one is still in use further
+  // up the stack (a row callback reading the store again), one of its own.
+  class Prepared {
+   public:
+    explicit Prepared(CachedStatement& cached) : cached_(&cached), statement_(&cached.statement) {
+      cached.leased = true;
+      statement_->tryReset();
+      statement_->clearBindings();
+    }
+    Prepared(SQLite::Database& db, const std::string& sql) : own_(std::in_place, db, sql) {
+      statement_ = &*own_;
+    }
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+    ~Prepared() {
+      if (cached_) {
+        statement_->tryReset();
+        cached_->leased = false;
+      }
+    }
+    SQLite::Statement& operator*() const { return *statement_; }
+
+   private:
+    CachedStatement* cached_ = nullptr;
+    std::optional<SQLite::Statement> own_;
+    SQLite::Statement* statement_ = nullptr;
+  };
+
+  // The statement for `sql`, prepared on first use and reused after. Only for SQL from a fixed
+  // set of texts: every distinct text stays prepared as long as the store is open.
+  Prepared cached(std::string_view sql) {
+    auto it = statements_.find(absl::string_view(sql.data(), sql.size()));
+    if (it == statements_.end()) {
+      it = statements_
+               .emplace(std::string(sql), std::make_unique<CachedStatement>(db_, std::string(sql)))
+               .first;
+    }
+    if (it->second->leased) return Prepared(db_, std::string(sql));
+    return Prepared(*it->second);
+  }
+
   SQLite::Database db_;
+  // After db_: the statements are finalized before the database closes.
+  absl::flat_hash_map<std::string, std::unique_ptr<CachedStatement>> statements_;
 };
 
 }  // namespace
