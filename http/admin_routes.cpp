@@ -50,14 +50,13 @@ Response add_user(ApiContext& api, const Request& request) {
   auto body = json_body(request);
   if (!body) return body.error();
   NewUser user;
-  for (auto [name, out] : {std::pair{"username", &user.username},
-                           {"role", &user.role},
-                           {"collector_id", &user.collector_id},
-                           {"team", &user.team},
-                           {"password", &user.password}}) {
-    auto value = optional_string_field(*body, name);
-    if (!value) return value.error();
-    *out = *std::move(value);
+  if (auto bad = read_string_fields(*body, {},
+                                    {{"username", &user.username},
+                                     {"role", &user.role},
+                                     {"collector_id", &user.collector_id},
+                                     {"team", &user.team},
+                                     {"password", &user.password}})) {
+    return *bad;
   }
   auto store = api.stores.lease();
   if (!store) return unavailable(store.error());

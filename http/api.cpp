@@ -93,6 +93,29 @@ tl::expected<std::string, Response> string_field(const nlohmann::json& body,
   return value;
 }
 
+std::optional<Response> read_string_fields(const nlohmann::json& body, StringFields required,
+                                           StringFields optional) {
+  for (const auto& [name, out] : required) {
+    auto value = string_field(body, name);
+    if (!value) return value.error();
+    *out = *std::move(value);
+  }
+  for (const auto& [name, out] : optional) {
+    auto value = optional_string_field(body, name);
+    if (!value) return value.error();
+    *out = *std::move(value);
+  }
+  return std::nullopt;
+}
+
+Response list_json(nlohmann::ordered_json items, int64_t total, const Page& page) {
+  return Response::json(nlohmann::ordered_json{
+      {"items", std::move(items)},
+      {"total", total},
+      {"offset", page.offset},
+      {"limit", page.limit}}.dump());
+}
+
 Response bad_parameter(std::string_view field, std::string_view message) {
   return Response::error(Status::bad_request, "bad_request", message, field);
 }

@@ -112,6 +112,13 @@ tl::expected<std::string, Response> string_field(const nlohmann::json& body, std
 tl::expected<std::string, Response> optional_string_field(const nlohmann::json& body,
                                                           std::string_view name);
 
+//! A request body's string members into their destinations: each of `required` must be a
+//! non-empty string, each of `optional` a string or absent. The first problem's 400/422, else
+//! nullopt.
+using StringFields = std::initializer_list<std::pair<std::string_view, std::string*>>;
+std::optional<Response> read_string_fields(const nlohmann::json& body, StringFields required,
+                                           StringFields optional = {});
+
 //! A 400 for query parameter `field`.
 Response bad_parameter(std::string_view field, std::string_view message);
 
@@ -130,6 +137,9 @@ struct Page {
   int64_t offset = 0;
 };
 tl::expected<Page, Response> page_of(const Request& request);
+
+//! A list's answer: {"items", "total", "offset", "limit"}.
+Response list_json(nlohmann::ordered_json items, int64_t total, const Page& page);
 
 //! 422 "invalid" with the use case's message and field.
 Response invalid(const Error& error);

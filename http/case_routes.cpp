@@ -86,11 +86,7 @@ Response page_json(const std::vector<T>& all, const Page& page, Write write) {
   const auto first = std::min<size_t>(static_cast<size_t>(page.offset), all.size());
   const auto last = std::min<size_t>(first + static_cast<size_t>(page.limit), all.size());
   for (size_t k = first; k < last; ++k) items.push_back(write(all[k]));
-  return Response::json(ordered_json{
-      {"items", std::move(items)},
-      {"total", all.size()},
-      {"offset", page.offset},
-      {"limit", page.limit}}.dump());
+  return list_json(std::move(items), static_cast<int64_t>(all.size()), page);
 }
 
 // ---- JSON of the records -----------------------------------------------------------------
@@ -318,12 +314,7 @@ Response list_actions(ApiContext& api, const Request& request) {
   ordered_json items = ordered_json::array();
   const int64_t total = caller->store->read_actions_page(
       filter, [&](const Action& action) { items.push_back(action_json(action)); });
-  return Response::json(ordered_json{
-      {"items", std::move(items)},
-      {"total", total},
-      {"offset", page->offset},
-      {"limit",
-       page->limit}}.dump());
+  return list_json(std::move(items), total, *page);
 }
 
 // The action of the path, if it exists and is in the caller's scope.
@@ -411,17 +402,14 @@ Response add_contact(ApiContext& api, const Request& request) {
   auto body = json_body(request);
   if (!body) return body.error();
   ContactRequest contact;
-  for (auto [name, field] : {std::pair{"customer_id", &contact.customer_id},
-                             {"channel", &contact.channel},
-                             {"at", &contact.at},
-                             {"outcome", &contact.outcome}}) {
-    auto value = string_field(*body, name);
-    if (!value) return value.error();
-    *field = std::move(*value);
+  if (auto bad = read_string_fields(*body,
+                                    {{"customer_id", &contact.customer_id},
+                                     {"channel", &contact.channel},
+                                     {"at", &contact.at},
+                                     {"outcome", &contact.outcome}},
+                                    {{"note", &contact.note}})) {
+    return *bad;
   }
-  auto note = optional_string_field(*body, "note");
-  if (!note) return note.error();
-  contact.note = std::move(*note);
   auto caller = caller_of(api, request);
   if (!caller) return caller.error();
   if (auto missing = check_customer(*caller, contact.customer_id)) return *missing;
@@ -456,12 +444,10 @@ Response add_promise(ApiContext& api, const Request& request) {
   auto body = json_body(request);
   if (!body) return body.error();
   PromiseRequest promise;
-  for (auto [name, field] : {std::pair{"customer_id", &promise.customer_id},
-                             {"amount", &promise.amount},
-                             {"date", &promise.date}}) {
-    auto value = string_field(*body, name);
-    if (!value) return value.error();
-    *field = std::move(*value);
+  if (auto bad = read_string_fields(*body, {{"customer_id", &promise.customer_id},
+                                            {"amount", &promise.amount},
+                                            {"date", &promise.date}})) {
+    return *bad;
   }
   auto currency = optional_string_field(*body, "currency");
   if (!currency) return currency.error();
@@ -527,16 +513,13 @@ Response add_dispute(ApiContext& api, const Request& request) {
   auto body = json_body(request);
   if (!body) return body.error();
   DisputeRequest dispute;
-  for (auto [name, field] : {std::pair{"invoice_id", &dispute.invoice_id},
-                             {"amount", &dispute.amount},
-                             {"reason", &dispute.reason}}) {
-    auto value = string_field(*body, name);
-    if (!value) return value.error();
-    *field = std::move(*value);
+  if (auto bad = read_string_fields(*body,
+                                    {{"invoice_id", &dispute.invoice_id},
+                                     {"amount", &dispute.amount},
+                                     {"reason", &dispute.reason}},
+                                    {{"note", &dispute.note}})) {
+    return *bad;
   }
-  auto note = optional_string_field(*body, "note");
-  if (!note) return note.error();
-  dispute.note = std::move(*note);
   auto caller = caller_of(api, request);
   if (!caller) return caller.error();
   const auto invoice = caller->store->find_invoice(dispute.invoice_id);

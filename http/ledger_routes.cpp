@@ -612,12 +612,7 @@ Response list_invoices(ApiContext& api, const Request& request) {
     }
     ++total;
   }
-  return Response::json(ordered_json{
-      {"items", std::move(items)},
-      {"total", total},
-      {"offset", page->offset},
-      {"limit",
-       page->limit}}.dump());
+  return list_json(std::move(items), total, *page);
 }
 
 // The customer row of a document's or payment's store customer id, if the caller sees it.
@@ -695,12 +690,7 @@ Response list_payments(ApiContext& api, const Request& request) {
   for (int64_t k = page->offset; k < total && k < page->offset + page->limit; ++k) {
     items.push_back(payment_json(*payments[static_cast<size_t>(k)], records));
   }
-  return Response::json(ordered_json{
-      {"items", std::move(items)},
-      {"total", total},
-      {"offset", page->offset},
-      {"limit",
-       page->limit}}.dump());
+  return list_json(std::move(items), total, *page);
 }
 
 // GET /api/v1/payments/{id} → the payment as in the list, plus "customer": {"id", "name"}.
