@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 
 #include "core/personal_data.h"
 #include "engine/daily_run.h"
@@ -105,11 +106,15 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
   auto done = store.transaction([&]() -> Result<void> {
     const CollectionState state = load_collection_state(store, s);
     clock.lap("state");
-    auto items = build_worklist(s, state, policy, as_of, std::nullopt, false);
-    if (!items) return tl::unexpected(items.error());
-    clock.lap("worklist");
+    // The worklist is computed from the snapshot alone while this thread reads the history.
+    auto worklist = std::async(std::launch::async, [&] {
+      return build_worklist(s, state, policy, as_of, std::nullopt, false);
+    });
     const RunHistory history = load_history(store, s, policy, as_of);
     clock.lap("history");
+    auto items = worklist.get();
+    if (!items) return tl::unexpected(items.error());
+    clock.lap("worklist");
     auto plan = plan_day(s, state, *items, history, policy, as_of);
     if (!plan) return tl::unexpected(plan.error());
     clock.lap("plan");

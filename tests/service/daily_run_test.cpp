@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "core/business_calendar.h"
 #include "io/policy_toml.h"
 #include "service/import_fixture.h"
@@ -97,6 +99,36 @@ TEST_F(DailyRunTest, GivenTheSameDateTwice_ThenTheSamePlan) {
   for (const auto& a : actions("2026-06-05")) second.push_back(describe(a));
   EXPECT_FALSE(first.empty());
   EXPECT_EQ(first, second);
+}
+
+// The run plans parts of the worklist at once (one per core, 10,000 cases or more each): every
+// customer, in whichever part, gets the plan its case calls for, and the actions are stored
+// customer by customer in the order of the ledger.
+TEST_F(DailyRunTest, GivenMoreCasesThanOnePlanningPart_ThenEveryCustomerGetsTheSamePlanInOrder) {
+  constexpr int kCustomers = 25'000;
+  // Grade C puts every case in class C: classes A and B split by share of the balance.
+  std::string customers = "customer_id,name,currency,country,timezone,credit_grade\n";
+  std::string invoices = "invoice_id,customer_id,invoice_date,due_date,currency,amount\n";
+  std::vector<std::string> keys;
+  for (int k = 0; k < kCustomers; ++k) {
+    keys.push_back(champion(fmt::format("C{:05}", k)));
+    customers += keys.back() + ",Acme,CNY,CN,Asia/Shanghai,C\n";
+    invoices += fmt::format("I{},{},2026-04-01,2026-05-01,CNY,1000.00\n", k, keys.back());
+  }
+  import(customers, invoices);
+  run("2026-06-05");
+  std::map<std::string, std::vector<std::string>> plans;  // customer -> its actions, stored order
+  std::vector<std::string> order;
+  for (const Action& a : actions("2026-06-05")) {
+    if (order.empty() || order.back() != a.customer_id) order.push_back(a.customer_id);
+    plans[a.customer_id].push_back(fmt::format("{} {} {} {} {}", action_kind_name(a.kind), a.level,
+                                               a.scheduled_at, a.amount, a.rule));
+  }
+  ASSERT_EQ(plans.size(), keys.size()) << "every customer has a plan";
+  EXPECT_EQ(order, keys) << "each customer's actions together, in ledger order";
+  for (const auto& [customer, plan] : plans) {
+    ASSERT_EQ(plan, plans.at(keys.front())) << customer;
+  }
 }
 
 TEST_F(DailyRunTest, GivenAPaymentBeforeARerun_ThenOnlyThatCustomersActionsAreReplaced) {
