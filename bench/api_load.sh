@@ -17,7 +17,7 @@ if [ ! -f "$db" ]; then
 fi
 command -v wrk >/dev/null || { echo "api_load: wrk missing (apt-get install wrk)" >&2; exit 3; }
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # The busiest collector, and users to act as (kept in the benchmark database between runs).
 collector=$(sqlite3 "$db" "SELECT collector FROM customers WHERE collector <> ''
@@ -56,9 +56,16 @@ measure() {
   printf 'api_load %-12s %8s req/s  p99 %6s ms  non-2xx %s\n' "$name" "$rps" "$p99" "${errors:-0}"
 }
 
+# A server that has been up a while has the database in the page cache: read it once, and give
+# each endpoint a short warm-up run before the measured one.
+cat "$db" > /dev/null
+warm() { wrk -t 2 -c 64 -d 5s -H "Authorization: Bearer $1" ${2:+-s "$2"} "$3" > /dev/null; }
+
 base="http://127.0.0.1:$port"
 curl -sf -H "Authorization: Bearer $collector_token" "$base/api/v1/worklist?limit=50" >/dev/null  # build it once
+warm "$collector_token" "" "$base/api/v1/worklist?limit=50"
 measure worklist "$collector_token" "" "$base/api/v1/worklist?limit=50"
+warm "$director_token" bench/wrk/customer360.lua "$base"
 measure customer360 "$director_token" bench/wrk/customer360.lua "$base"
 measure writes "$director_token" bench/wrk/write_mix.lua "$base"
 kill -TERM $server && wait $server || true

@@ -449,6 +449,8 @@ ordered_json collection_json(const CustomerRecords& r, const Timestamp& now) {
   }
   ordered_json actions = ordered_json::array();
   for (const Action& a : r.actions) {
+    ordered_json invoice_ids = ordered_json::array();
+    for (int64_t key : a.invoice_keys) invoice_ids.push_back(r.document_key(key));
     actions.push_back({{"id", a.id},
                        {"kind", action_kind_name(a.kind)},
                        {"level", a.level},
@@ -462,7 +464,7 @@ ordered_json collection_json(const CustomerRecords& r, const Timestamp& now) {
                        {"assigned_to", a.assigned_to},
                        {"rule", a.rule},
                        {"outcome", a.outcome},
-                       {"invoice_ids", a.invoice_ids}});
+                       {"invoice_ids", std::move(invoice_ids)}});
   }
   // The audit log keeps phones and e-mail addresses masked already; values written before
   // that rule, or quoted in free text, are masked here too.
@@ -483,6 +485,11 @@ ordered_json collection_json(const CustomerRecords& r, const Timestamp& now) {
   return {{"contacts", std::move(contacts)}, {"promises", std::move(promises)},
           {"disputes", std::move(disputes)}, {"payment_plans", std::move(plans)},
           {"actions", std::move(actions)},   {"activity", std::move(activity)}};
+}
+
+// Moves the members of object `from` to the end of object `to` (update() would copy them).
+void move_members(ordered_json& from, ordered_json& to) {
+  for (auto& [key, value] : from.items()) to[key] = std::move(value);
 }
 
 // GET /api/v1/customers/{id} → {"as_of", "customer": {attributes, flags, "variant"},
@@ -518,7 +525,7 @@ Response customer_view(ApiContext& api, const Request& request) {
   if (const auto c = snapshot->customer_index(id)) {
     auto ledger = ledger_json(*snapshot, *c, today, *policy, records);
     if (!ledger) return invalid(ledger.error());
-    view.update(*ledger);
+    move_members(*ledger, view);
   } else {  // imported after the snapshot in use: its documents follow with the next refresh
     view["classification"] = nullptr;
     view["aging"] = nullptr;
@@ -534,7 +541,8 @@ Response customer_view(ApiContext& api, const Request& request) {
   ordered_json payments = ordered_json::array();
   for (const Payment* p : recent) payments.push_back(payment_json(*p, records));
   view["payments"] = std::move(payments);
-  view.update(collection_json(records, now));
+  auto collection = collection_json(records, now);
+  move_members(collection, view);
   return Response::json(view.dump());
 }
 

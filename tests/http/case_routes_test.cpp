@@ -10,6 +10,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -316,6 +317,24 @@ TEST_F(CaseRoutesTest, GivenTheDailyRun_WhenListingActions_ThenEachSeesTheirCust
   EXPECT_EQ(error_of(collector.get("/api/v1/actions?status=open"))["field"], "status");
   EXPECT_EQ(error_of(collector.get("/api/v1/actions?as_of=yesterday"))["field"], "as_of");
   EXPECT_EQ(as("credit").get("/api/v1/actions").result_int(), 403);
+}
+
+TEST_F(CaseRoutesTest, GivenTheDailyRun_WhenTheCustomer360IsAsked_ThenItsActionsNameTheirInvoices) {
+  ApiClient collector = as("collector");
+  const auto listed = body_of(collector.get("/api/v1/actions?limit=1"));
+  ASSERT_FALSE(listed["items"].empty());
+  const std::string customer = listed["items"][0]["customer_id"];
+  const auto actions = body_of(collector.get("/api/v1/actions?limit=500&customer=" + customer));
+  const auto view = body_of(collector.get("/api/v1/customers/" + customer));
+  std::map<int64_t, json> invoices_of;  // action id -> invoice ids, from the 360° view
+  for (const auto& action : view["actions"]) invoices_of[action["id"]] = action["invoice_ids"];
+  size_t naming = 0;
+  for (const auto& action : actions["items"]) {
+    ASSERT_TRUE(invoices_of.contains(action["id"])) << action.dump();
+    EXPECT_EQ(invoices_of[action["id"]], action["invoice_ids"]) << action.dump();
+    naming += action["invoice_ids"].empty() ? 0 : 1;
+  }
+  EXPECT_GT(naming, 0u);
 }
 
 TEST_F(CaseRoutesTest, GivenAPlannedAction_WhenCompletedThenCompletedAgain_ThenDoneThen409) {
