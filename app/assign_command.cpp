@@ -117,14 +117,14 @@ int AssignCommand::assign() {
   const Actor actor{actor_, local_now()};
   auto as_of = as_of_.empty() ? Result<Date>(actor.now.local_date()) : Date::parse(as_of_);
   if (!as_of) return print_error(Error{as_of.error().message, "--as-of", ""});
-  Result<Policy> policy = policy_from_option(policy_path_);
+  auto store = open_existing(db_);
+  if (!store) return print_error(store.error());
+  Result<Policy> policy = policy_from_option(**store, policy_path_);
   if (!policy) return print_error(policy.error());
   auto currency = Currency::find(policy->currency);
   if (!currency) return print_error(currency.error());
   auto collectors = load_collectors(collectors_path_, encoding_, *policy);
   if (!collectors) return print_error(collectors.error());
-  auto store = open_existing(db_);
-  if (!store) return print_error(store.error());
 
   const AssignRequest request{*collectors, *as_of, snapshot_cache_path(db_), dry_run_};
   auto outcome = assign_collectors(**store, request, *policy, actor);

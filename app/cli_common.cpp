@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "io/policy_toml.h"
+#include "service/policy_versions.h"
 
 namespace huikuan {
 
@@ -41,8 +42,10 @@ int print_tables(const std::vector<Table>& tables, const std::string& format) {
   return 0;
 }
 
-Result<Policy> policy_from_option(const std::string& path) {
-  return path.empty() ? Result<Policy>(default_policy()) : load_policy(path);
+Result<Policy> policy_from_option(Store& store, const std::string& path) {
+  if (!path.empty()) return load_policy(path);
+  return policy_in_force(store).map(
+      [](PolicyInForce in_force) { return std::move(in_force.policy); });
 }
 
 Result<std::unique_ptr<Store>> open_existing(const std::string& db) {

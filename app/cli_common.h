@@ -32,9 +32,10 @@ Result<Actor> make_actor(const std::string& name, const std::string& now);
 //! bad input.
 int print_tables(const std::vector<Table>& tables, const std::string& format);
 
-//! The policy file given with --policy, or the shipped default (config/policy.toml, compiled
-//! in) when `path` is empty.
-Result<Policy> policy_from_option(const std::string& path);
+//! The policy file given with --policy; when `path` is empty, the policy in force in `store`
+//! (the newest version stored through the API), else the shipped default (config/policy.toml,
+//! compiled in) — the same policy the server runs.
+Result<Policy> policy_from_option(Store& store, const std::string& path);
 
 //! Opens an existing database: commands other than import never create one, so a mistyped
 //! --db is an error rather than an empty ledger.

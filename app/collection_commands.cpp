@@ -324,10 +324,10 @@ int CollectionCommands::worklist() {
     return print_error(
         Error{fmt::format("'{}' is not one of table, json", format_), "--format", ""});
   }
-  auto policy = this->policy();
-  if (!policy) return print_error(policy.error());
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
+  auto policy = this->policy(**store);
+  if (!policy) return print_error(policy.error());
   auto snapshot = load_snapshot(**store, snapshot_cache_path(db_));
   if (!snapshot) return print_error(snapshot.error());
   const CollectionState state = load_collection_state(**store, **snapshot);
@@ -359,8 +359,8 @@ int CollectionCommands::worklist() {
   return 0;
 }
 
-Result<Policy> CollectionCommands::policy() const {
-  return policy_from_option(policy_path_);
+Result<Policy> CollectionCommands::policy(Store& store) const {
+  return policy_from_option(store, policy_path_);
 }
 
 int CollectionCommands::run_day() {
@@ -368,14 +368,14 @@ int CollectionCommands::run_day() {
   if (!as_of) return print_error(Error{as_of.error().message, "--as-of", ""});
   auto actor = make_actor(actor_, now_);
   if (!actor) return print_error(actor.error());
-  auto policy = this->policy();
-  if (!policy) return print_error(policy.error());
   if (verbose_) {
     spdlog::set_default_logger(spdlog::stderr_color_mt("huikuan"));
     spdlog::set_level(spdlog::level::debug);
   }
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
+  auto policy = this->policy(**store);
+  if (!policy) return print_error(policy.error());
   auto summary = run_daily(**store, snapshot_cache_path(db_), *policy, *as_of, *actor);
   if (!summary) return print_error(summary.error());
   size_t total = 0;

@@ -35,7 +35,7 @@ class CollectionCommands {
   int run_day();
   int actions_list();
   int actions_close(ActionStatus status);
-  Result<Policy> policy() const;
+  Result<Policy> policy(Store& store) const;
 
   std::string db_ = "data/huikuan.db";
   std::string actor_;

@@ -109,14 +109,16 @@ int run_kpi(const ReportOptions& options, const KpiOptions& kpi) {
     return print_error(
         Error{fmt::format("'{}' is not a KPI grouping; use variant", kpi.by), "--by", ""});
   }
+  auto snapshot = open_snapshot(options.db);
+  if (!snapshot) return print_error(snapshot.error());
   std::optional<Policy> policy;  // only a grouping by variant needs one
   if (!kpi.by.empty()) {
-    auto loaded = policy_from_option(kpi.policy_path);
+    auto store = open_existing(options.db);
+    if (!store) return print_error(store.error());
+    auto loaded = policy_from_option(**store, kpi.policy_path);
     if (!loaded) return print_error(loaded.error());
     policy = std::move(*loaded);
   }
-  auto snapshot = open_snapshot(options.db);
-  if (!snapshot) return print_error(snapshot.error());
   auto report = policy ? compute_kpis(**snapshot, *from, *to, variant_groups(**snapshot, *policy))
                        : compute_kpis(**snapshot, *from, *to);
   if (!report) return print_error(report.error());

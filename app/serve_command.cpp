@@ -47,11 +47,7 @@ int ServeCommand::serve() {
   if (!address) return print_error(address.error());
   auto store = open_existing(db_);
   if (!store) return print_error(store.error());
-  // The policy last stored through the API, unless a file is named; else the shipped one.
-  auto policy =
-      policy_path_.empty()
-          ? policy_in_force(**store).map([](PolicyInForce p) { return std::move(p.policy); })
-          : policy_from_option(policy_path_);
+  auto policy = policy_from_option(**store, policy_path_);
   if (!policy) return print_error(policy.error());
   auto access_log = http::AccessLog::open(config->access_log);
   if (!access_log) return print_error(access_log.error());

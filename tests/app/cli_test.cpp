@@ -24,6 +24,7 @@
 #include "core/money.h"
 #include "io/csv_reader.h"
 #include "service/import_fixture.h"
+#include "service/policy_versions.h"
 
 namespace huikuan {
 namespace {
@@ -361,6 +362,49 @@ TEST_F(CliTest, GivenAPolicyFile_WhenKpisByVariant_ThenItsVariantsAreUsed) {
   const auto json = nlohmann::json::parse(run.out);
   ASSERT_FALSE(json["currencies"].empty());
   for (const auto& row : json["currencies"]) EXPECT_EQ(row["variant"], "everyone");
+}
+
+// A policy replaced through the API (PUT /api/v1/policy) is the one the CLI runs by default too,
+// so `huikuan run` on the server's database plans what the server would.
+TEST(CliPolicyTest, GivenAPolicyStoredInTheDatabase_WhenNoFileIsNamed_ThenTheCommandsUseIt) {
+  TempDir dir;
+  const std::string ledger = (dir / "ledger").string();
+  const std::string db = (dir / "huikuan.db").string();
+  ASSERT_EQ(huikuan({"gen", "--customers", "100", "--seed", "7", "--out", ledger}).exit_code, 0);
+  ASSERT_EQ(huikuan({"import", "--db", db, ledger}).exit_code, 0);
+  const std::vector<std::string> kpi = {"report",   "kpi",        "--db", db,
+                                        "--from",   "2026-01-01", "--to", "2026-06-30",
+                                        "--format", "json",       "--by", "variant"};
+  auto variants = [&](std::vector<std::string> args) {
+    const CliRun run = huikuan(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    std::set<std::string> seen;
+    const auto report = nlohmann::json::parse(run.out);
+    for (const auto& row : report["currencies"]) {
+      seen.insert(row["variant"].get<std::string>());
+    }
+    return seen;
+  };
+  EXPECT_TRUE(variants(kpi).contains("fast_letters"));  // the shipped policy's challenger
+
+  std::string policy = read_file(fs::path(HUIKUAN_SOURCE_DIR) / "config" / "policy.toml");
+  const std::string variant = "name = \"fast_letters\"\npercent = 10\n";
+  const size_t at = policy.find(variant);
+  ASSERT_NE(at, std::string::npos);
+  policy.replace(at, variant.size(), "name = \"everyone\"\npercent = 100\n");
+  {
+    auto store = Store::open(db);
+    ASSERT_TRUE(store.has_value());
+    const Actor admin{"admin", *Timestamp::parse("2026-06-30T09:00:00+08:00"), "admin"};
+    ASSERT_TRUE(replace_policy(**store, policy, admin).has_value());
+  }
+  EXPECT_EQ(variants(kpi), std::set<std::string>{"everyone"});
+
+  // A file named on the command line still wins.
+  std::vector<std::string> shipped = kpi;
+  shipped.insert(shipped.end(),
+                 {"--policy", (fs::path(HUIKUAN_SOURCE_DIR) / "config" / "policy.toml").string()});
+  EXPECT_TRUE(variants(shipped).contains("fast_letters"));
 }
 
 TEST_F(CliTest, GivenAnUnknownGrouping_WhenKpisAreRequested_ThenExitTwoNamingBy) {
