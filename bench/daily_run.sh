@@ -5,7 +5,7 @@
 # one's actions as history). The target: 1M customers / 10M
 # invoices in at most 10 s including writing the actions. No competitor has a daily run.
 # Measured on the project's 2-core machine, database in the page cache, no other load:
-# first 9.6 s, again 7.0 s, next 9.8 s (before migration 008 and replace_planned_actions:
+# first 7.8-8.3 s, again 4.9-5.8 s, next 5.5-7.3 s (before migration 008 and replace_planned_actions:
 # 15.5 s, 18.1 s, 10.3 s). BENCH_DB=FILE times another copy of the database;
 # BENCH_RUN_ARGS=--verbose adds each phase's time.
 set -euo pipefail
