@@ -380,10 +380,13 @@ std::optional<Response> check_customer(Caller& caller, std::string_view customer
   return std::nullopt;
 }
 
-// GET /api/v1/customers/{id}/contacts?limit&offset — the customer's recorded contacts, newest
-// first: {"items": [{"id", "customer_id", "channel", "at", "outcome", "note",
-// "recorded_by"}], "total", "offset", "limit"}.
-Response list_contacts(ApiContext& api, const Request& request) {
+// A page of one kind of the customer's records (path parameter `id`), read by `read` and
+// written by `write`: the lists under /api/v1/customers/{id}/.
+template <typename Record>
+Response customer_records(ApiContext& api, const Request& request,
+                          void (Store::*read)(std::string_view,
+                                              const std::function<void(const Record&)>&),
+                          ordered_json (*write)(const Record&)) {
   if (auto unknown = unknown_parameter(request, {"limit", "offset"})) return *unknown;
   auto page = page_of(request);
   if (!page) return page.error();
@@ -391,9 +394,16 @@ Response list_contacts(ApiContext& api, const Request& request) {
   if (!caller) return caller.error();
   const std::string_view customer = request.path_param("id");
   if (auto missing = check_customer(*caller, customer)) return *missing;
-  std::vector<Contact> contacts;
-  caller->store->read_customer_contacts(customer, [&](const Contact& c) { contacts.push_back(c); });
-  return page_json(contacts, *page, contact_json);
+  std::vector<Record> records;
+  ((*caller->store).*read)(customer, [&](const Record& r) { records.push_back(r); });
+  return page_json(records, *page, write);
+}
+
+// GET /api/v1/customers/{id}/contacts?limit&offset — the customer's recorded contacts, newest
+// first: {"items": [{"id", "customer_id", "channel", "at", "outcome", "note",
+// "recorded_by"}], "total", "offset", "limit"}.
+Response list_contacts(ApiContext& api, const Request& request) {
+  return customer_records(api, request, &Store::read_customer_contacts, contact_json);
 }
 
 // POST /api/v1/contacts {"customer_id", "channel": phone|email|sms|visit|letter, "at": ISO 8601
@@ -425,16 +435,7 @@ Response add_contact(ApiContext& api, const Request& request) {
 // first: {"items": [{"id", "customer_id", "amount", "currency", "date", "invoice_ids",
 // "status": open|kept|broken|cancelled, "created_at", "recorded_by"}], "total", …}.
 Response list_promises(ApiContext& api, const Request& request) {
-  if (auto unknown = unknown_parameter(request, {"limit", "offset"})) return *unknown;
-  auto page = page_of(request);
-  if (!page) return page.error();
-  auto caller = caller_of(api, request);
-  if (!caller) return caller.error();
-  const std::string_view customer = request.path_param("id");
-  if (auto missing = check_customer(*caller, customer)) return *missing;
-  std::vector<Promise> promises;
-  caller->store->read_customer_promises(customer, [&](const Promise& p) { promises.push_back(p); });
-  return page_json(promises, *page, promise_json);
+  return customer_records(api, request, &Store::read_customer_promises, promise_json);
 }
 
 // POST /api/v1/promises {"customer_id", "amount": decimal, "currency"? (default the
@@ -569,16 +570,7 @@ Response resolve(ApiContext& api, const Request& request) {
 // open|completed|broken|cancelled, "invoice_ids", "installments": [{"date", "amount"}], "note",
 // "created_at", "recorded_by"}], "total", "offset", "limit"}.
 Response list_plans(ApiContext& api, const Request& request) {
-  if (auto unknown = unknown_parameter(request, {"limit", "offset"})) return *unknown;
-  auto page = page_of(request);
-  if (!page) return page.error();
-  auto caller = caller_of(api, request);
-  if (!caller) return caller.error();
-  const std::string_view customer = request.path_param("id");
-  if (auto missing = check_customer(*caller, customer)) return *missing;
-  std::vector<PaymentPlan> plans;
-  caller->store->read_customer_plans(customer, [&](const PaymentPlan& p) { plans.push_back(p); });
-  return page_json(plans, *page, plan_json);
+  return customer_records(api, request, &Store::read_customer_plans, plan_json);
 }
 
 // POST /api/v1/plans {"customer_id", "invoice_ids": [...], "installments": [{"date", "amount"}],
