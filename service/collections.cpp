@@ -323,6 +323,17 @@ Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor) {
       .map([](bool) {});
 }
 
+Result<Action> find_planned_action(Store& store, int64_t action_id) {
+  auto action = store.find_action(action_id);
+  if (!action) return fail(fmt::format("no action {}", action_id), "--id");
+  if (action->status != ActionStatus::kPlanned) {
+    return fail(
+        fmt::format("action {} is already {}", action_id, action_status_name(action->status)),
+        "--id");
+  }
+  return *action;
+}
+
 Result<Action> reschedule_action(Store& store, const Policy& policy, int64_t action_id,
                                  const std::string& date, const std::string& reason,
                                  const Actor& actor) {
@@ -333,13 +344,8 @@ Result<Action> reschedule_action(Store& store, const Policy& policy, int64_t act
     return fail(fmt::format("{} is in the past (today is {})", date, today.to_string()), "--date");
   }
   return in_transaction<Action>(store, [&]() -> Result<Action> {
-    auto action = store.find_action(action_id);
-    if (!action) return fail(fmt::format("no action {}", action_id), "--id");
-    if (action->status != ActionStatus::kPlanned) {
-      return fail(
-          fmt::format("action {} is already {}", action_id, action_status_name(action->status)),
-          "--id");
-    }
+    auto action = find_planned_action(store, action_id);
+    if (!action) return tl::unexpected(action.error());
     auto scheduled = Timestamp::parse(action->scheduled_at);
     if (!scheduled) return fail(scheduled.error().message, "scheduled_at");
     if (!(scheduled->local_date() < *day)) {

@@ -69,6 +69,10 @@ Result<PaymentPlan> check_plan(Store& store, const PlanRequest& request, const A
 int64_t write_plan(Store& store, const PaymentPlan& plan, const Actor& actor);
 Result<void> cancel_plan(Store& store, int64_t plan_id, const Actor& actor);
 
+//! Action `action_id` if it is still planned; else why not ("--id": unknown, or already
+//! done, skipped or cancelled).
+Result<Action> find_planned_action(Store& store, int64_t action_id);
+
 //! Moves a planned action to a later working day of the customer's calendar (the policy's
 //! compliance profile for the customer's country), at the same local time of day, or the
 //! first moment of that day the contact window allows; `reason` goes to the audit record with

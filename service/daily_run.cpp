@@ -155,13 +155,8 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
 Result<void> close_action(Store& store, int64_t action_id, ActionStatus status,
                           const std::string& outcome, const Actor& actor, const std::string& note) {
   auto done = store.transaction([&]() -> Result<void> {
-    auto action = store.find_action(action_id);
-    if (!action) return fail(fmt::format("no action {}", action_id), "--id");
-    if (action->status != ActionStatus::kPlanned) {
-      return fail(
-          fmt::format("action {} is already {}", action_id, action_status_name(action->status)),
-          "--id");
-    }
+    auto action = find_planned_action(store, action_id);
+    if (!action) return tl::unexpected(action.error());
     store.close_action(action_id, status, outcome, actor.now.to_string(), actor.name);
     const ChangeRecord change = change_by(
         actor, "action", std::to_string(action_id), "status", "planned",
