@@ -4,6 +4,8 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -143,6 +145,30 @@ void Connection::read_request() {
   started_ = Clock::now();
   started_wall_ = std::chrono::system_clock::now();
   stream_.expires_after(context_.config.request_timeout);
+  beast::http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code error, size_t) { self->on_header(error); });
+}
+
+// A client that sent `Expect: 100-continue` (curl does for bodies over 1 KiB) waits for our
+// interim answer before sending the body; without one it waits a second and sends anyway.
+// A head the server rejects (too large a body, malformed) gets its final answer instead.
+void Connection::on_header(beast::error_code error) {
+  if (error || parser_->is_done()) return on_read(error);
+  const auto& message = parser_->get();
+  if (message.version() < 11 ||
+      !beast::iequals(message[beast::http::field::expect], "100-continue")) {
+    return read_body();
+  }
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                   [self = shared_from_this()](beast::error_code error, size_t) {
+                     if (error) return self->close();
+                     self->read_body();
+                   });
+}
+
+void Connection::read_body() {
   beast::http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code error, size_t) { self->on_read(error); });

@@ -85,6 +85,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void await_request();
   void on_first_bytes(boost::beast::error_code error, size_t bytes);
   void read_request();
+  void on_header(boost::beast::error_code error);
+  void read_body();
   void on_read(boost::beast::error_code error);
   void handle_request();
   void respond(Response response);

@@ -161,6 +161,30 @@ TEST(ServerTest, GivenASmallBodyLimit_WhenALargerBodyIsSent_Then413) {
   EXPECT_EQ(fetch(server.port(), "/healthz").result_int(), 200);
 }
 
+TEST(ServerTest, GivenExpect100Continue_WhenTheHeadArrives_ThenTheServerAsksForTheBody) {
+  const auto echo = [](const http::Request& request) {
+    return http::Response::json(nlohmann::json{{"body", request.body}}.dump());
+  };
+  TestServer server(test_config(), [&](http::Router& router) {
+    router.add({Verb::post, "/echo", echo, http::Permission::kPublic});
+  });
+  Client client(server.port());
+  // Like curl with a file over 1 KiB: the head alone, then the body only once told to go on.
+  client.send_raw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_EQ(client.read_response().result_int(), 100);
+  client.send_raw("hello");
+  const HttpResponse answered = client.read_response();
+  EXPECT_EQ(answered.result_int(), 200);
+  EXPECT_EQ(body_json(answered)["body"], "hello");
+
+  // A body the server would refuse is refused before the client sends it.
+  client.send_raw(fmt::format(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+      16 * 1024 * 1024 + 1));
+  expect_error(client.read_response(), 413, "payload_too_large");
+}
+
 TEST(ServerTest, GivenARequestHeadOver16KiB_WhenSent_Then431) {
   TestServer server;
   Client client(server.port());
