@@ -65,6 +65,7 @@ int run_import(const std::string& db, ImportOptions options) {
   }
   for (auto [name, counts] : {std::pair{"customers", result->customers},
                               {"invoices", result->invoices},
+                              {"deliveries", result->deliveries},
                               {"payments", result->payments},
                               {"allocations", result->allocations}}) {
     std::cout << fmt::format("{:<12} {:>9} added {:>9} updated {:>9} unchanged\n", name,
@@ -135,9 +136,10 @@ int run_gen(GeneratorOptions options, const std::string& as_of_text, const std::
   auto counts = generate_ledger(options, out);
   if (!counts) return print_error(counts.error());
   std::cout << fmt::format(
-      "{} customers, {} invoices, {} credit notes, {} payments, {} allocations in {}\n",
-      counts->customers, counts->invoices, counts->credit_notes, counts->payments,
-      counts->allocations, out);
+      "{} customers, {} invoices, {} credit notes, {} delivery notes, {} payments, "
+      "{} allocations in {}\n",
+      counts->customers, counts->invoices, counts->credit_notes, counts->deliveries,
+      counts->payments, counts->allocations, out);
   return 0;
 }
 
@@ -157,11 +159,12 @@ int run(int argc, char** argv) {
   import_options.actor = cli_user();
   import_options.build_snapshot = true;
   auto* import = app.add_subcommand(
-      "import", "Import customers, invoices, payments and allocations from CSV files");
+      "import",
+      "Import customers, invoices, delivery notes, payments and allocations from CSV files");
   import->add_option("--db", db, "Ledger database (SQLite file)")->capture_default_str();
   import
       ->add_option("dir", import_options.dir,
-                   "Directory with customers.csv, invoices.csv, payments.csv, allocations.csv")
+                   fmt::format("Directory with any of {}", fmt::join(kLedgerFiles, ", ")))
       ->required();
   import->add_option("--encoding", import_options.encoding, "utf-8 or gb18030")
       ->capture_default_str();
@@ -205,6 +208,8 @@ int run(int argc, char** argv) {
                   "Average invoices per customer")
       ->capture_default_str();
   gen->add_option("--as-of", gen_as_of, "The ledger's today (default 2026-06-30)");
+  gen->add_flag("!--no-deliveries", gen_options.deliveries,
+                "Leave out deliveries.csv (the delivery notes the invoices bill)");
   gen->add_option("--out", gen_out, "Directory to write the CSV files to")->required();
 
   CollectionCommands collection_commands(app);

@@ -227,19 +227,16 @@ class UploadDir {
   std::filesystem::path path_;
 };
 
-constexpr std::array<std::string_view, 4> kLedgerFiles{"customers.csv", "invoices.csv",
-                                                       "payments.csv", "allocations.csv"};
-
 ordered_json counts_json(const ImportCounts& counts) {
   return {{"added", counts.added}, {"updated", counts.updated}, {"unchanged", counts.unchanged}};
 }
 
-// POST /api/v1/imports, multipart/form-data: one part per file (customers.csv, invoices.csv,
-// payments.csv, allocations.csv, by file name or field name), optional field "encoding"
-// (utf-8, gb18030). All files are checked, then written in one transaction, or nothing is:
-// 200 {"customers": {"added", "updated", "unchanged"}, "invoices", "payments", "allocations",
-// "warnings"}; 422 {"error", "errors": [{"where": "invoices.csv:12", "field", "message"}],
-// "total_errors"}.
+// POST /api/v1/imports, multipart/form-data: one part per file (kLedgerFiles: customers.csv,
+// invoices.csv, deliveries.csv, payments.csv, allocations.csv, by file name or field name),
+// optional field "encoding" (utf-8, gb18030). All files are checked, then written in one
+// transaction, or nothing is: 200 {"customers": {"added", "updated", "unchanged"}, "invoices",
+// "deliveries", "payments", "allocations", "warnings"}; 422 {"error", "errors": [{"where":
+// "invoices.csv:12", "field", "message"}], "total_errors"}.
 Response import_files(ApiContext& api, const Request& request) {
   const auto type = request.headers.find(boost::beast::http::field::content_type);
   auto parts = parse_form_data(
@@ -260,12 +257,10 @@ Response import_files(ApiContext& api, const Request& request) {
     }
     const std::string& name = part.filename.empty() ? part.name : part.filename;
     if (std::find(kLedgerFiles.begin(), kLedgerFiles.end(), name) == kLedgerFiles.end()) {
-      return Response::error(
-          Status::bad_request, "bad_request",
-          fmt::format("'{}' is not a ledger file; expected customers.csv, invoices.csv, "
-                      "payments.csv or allocations.csv",
-                      name),
-          "file");
+      return Response::error(Status::bad_request, "bad_request",
+                             fmt::format("'{}' is not a ledger file; expected one of {}", name,
+                                         fmt::join(kLedgerFiles, ", ")),
+                             "file");
     }
     std::ofstream(dir.path() / name, std::ios::binary)
         .write(part.content.data(), static_cast<std::streamsize>(part.content.size()));
@@ -313,6 +308,7 @@ Response import_files(ApiContext& api, const Request& request) {
   return Response::json(ordered_json{
       {"customers", counts_json(imported->customers)},
       {"invoices", counts_json(imported->invoices)},
+      {"deliveries", counts_json(imported->deliveries)},
       {"payments", counts_json(imported->payments)},
       {"allocations", counts_json(imported->allocations)},
       {"warnings",

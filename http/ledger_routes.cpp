@@ -167,6 +167,7 @@ Response list_customers(ApiContext& api, CustomerIndexCache& cache, const Reques
 // Everything the store holds about one customer, read in one transaction.
 struct CustomerRecords {
   std::vector<Invoice> documents;  // invoices and credit notes
+  std::vector<Delivery> deliveries;
   std::vector<Payment> payments;
   std::vector<Allocation> allocations;
   std::vector<Contact> contacts;  // newest first
@@ -195,6 +196,8 @@ CustomerRecords read_records(Store& store, const Customer& customer, bool collec
   auto read = [&]() -> Result<void> {
     store.read_customer_documents(customer.id, [&](const Invoice& d) { r.documents.push_back(d); });
     store.read_customer_payments(customer.id, [&](const Payment& p) { r.payments.push_back(p); });
+    store.read_customer_deliveries(customer.id,
+                                   [&](const Delivery& d) { r.deliveries.push_back(d); });
     store.read_customer_allocations(customer.id,
                                     [&](const Allocation& a) { r.allocations.push_back(a); });
     store.read_customer_disputes(customer.id, [&](const Dispute& d) { r.disputes.push_back(d); });
@@ -212,6 +215,7 @@ CustomerRecords read_records(Store& store, const Customer& customer, bool collec
     std::vector<std::pair<std::string, std::string>> keys{{"customer", customer.external_id}};
     for (const Invoice& d : r.documents) keys.emplace_back("invoice", d.external_id);
     for (const Payment& p : r.payments) keys.emplace_back("payment", p.external_id);
+    for (const Delivery& d : r.deliveries) keys.emplace_back("delivery", d.external_id);
     auto add = [&](const char* entity, int64_t id) {
       keys.emplace_back(entity, std::to_string(id));
     };
@@ -331,13 +335,48 @@ ordered_json settlement_json(const Allocation& a, const Currency& currency,
       {"date", a.date.to_string()}};
 }
 
-// The document chain contract → delivery → invoice → payment, grouped by contract (the
-// invoices without one under "contract_id": null). The ledger has no delivery notes yet.
+// A delivery note: {"id", "contract_id", "delivery_date", "received_date", "received_by",
+// "reference"}, with "invoice_id" (null while not invoiced) when `with_invoice`.
+ordered_json delivery_json(const Delivery& d, const CustomerRecords& records, bool with_invoice) {
+  ordered_json json{{"id", d.external_id},
+                    {"contract_id", text_or_null(d.contract_id)},
+                    {"delivery_date", d.delivery_date.to_string()},
+                    {"received_date", d.received_date ? ordered_json(d.received_date->to_string())
+                                                      : ordered_json(nullptr)},
+                    {"received_by", d.received_by},
+                    {"reference", d.reference}};
+  if (with_invoice) json["invoice_id"] = text_or_null(records.document_key(d.invoice_id));
+  return json;
+}
+
+// The delivery notes billed by `invoice_id`, by delivery date.
+ordered_json deliveries_of(int64_t invoice_id, const CustomerRecords& records) {
+  std::vector<const Delivery*> billed;
+  for (const Delivery& d : records.deliveries) {
+    if (d.invoice_id == invoice_id) billed.push_back(&d);
+  }
+  std::sort(billed.begin(), billed.end(), [](const Delivery* a, const Delivery* b) {
+    return std::tie(a->delivery_date, a->external_id) < std::tie(b->delivery_date, b->external_id);
+  });
+  ordered_json json = ordered_json::array();
+  for (const Delivery* d : billed) json.push_back(delivery_json(*d, records, false));
+  return json;
+}
+
+// The document chain contract → delivery → invoice → payment, grouped by contract (documents
+// without one under "contract_id": null): each invoice with the delivery notes it bills and
+// what settled it, and under each contract the deliveries not invoiced yet.
 ordered_json chain_json(const CustomerRecords& records) {
   std::map<int64_t, std::vector<const Allocation*>> by_invoice;
   for (const Allocation& a : records.allocations) by_invoice[a.invoice_id].push_back(&a);
   std::map<std::string, std::vector<const Invoice*>> by_contract;
   for (const Invoice& d : records.documents) by_contract[d.contract_id].push_back(&d);
+  std::map<std::string, std::vector<const Delivery*>> not_invoiced;
+  for (const Delivery& d : records.deliveries) {
+    if (d.invoice_id) continue;
+    not_invoiced[d.contract_id].push_back(&d);
+    by_contract[d.contract_id];  // a contract delivered on but not invoiced yet
+  }
   ordered_json contracts = ordered_json::array();
   for (auto& [contract, documents] : by_contract) {
     std::sort(documents.begin(), documents.end(), [](const Invoice* a, const Invoice* b) {
@@ -356,7 +395,7 @@ ordered_json chain_json(const CustomerRecords& records) {
       }
       entry["due_date"] = d->due_date.to_string();
       entry["reference"] = d->reference;
-      entry["delivery"] = nullptr;
+      entry["deliveries"] = deliveries_of(d->id, records);
       ordered_json settled = ordered_json::array();
       if (auto it = by_invoice.find(d->id); it != by_invoice.end()) {
         std::sort(it->second.begin(), it->second.end(),
@@ -368,9 +407,18 @@ ordered_json chain_json(const CustomerRecords& records) {
       entry["settled_by"] = std::move(settled);
       invoices.push_back(std::move(entry));
     }
+    ordered_json pending = ordered_json::array();
+    if (auto it = not_invoiced.find(contract); it != not_invoiced.end()) {
+      std::sort(it->second.begin(), it->second.end(), [](const Delivery* a, const Delivery* b) {
+        return std::tie(a->delivery_date, a->external_id) <
+               std::tie(b->delivery_date, b->external_id);
+      });
+      for (const Delivery* d : it->second) pending.push_back(delivery_json(*d, records, false));
+    }
     contracts.push_back({{"contract_id", text_or_null(contract)},
                          {"invoices", std::move(invoices)},
-                         {"credit_notes", std::move(credit_notes)}});
+                         {"credit_notes", std::move(credit_notes)},
+                         {"deliveries_not_invoiced", std::move(pending)}});
   }
   return contracts;
 }
@@ -497,7 +545,9 @@ void move_members(ordered_json& from, ordered_json& to) {
 //   "aging": {"buckets", "currencies": [{"currency", <bucket>…, "open", "unapplied", "net"}]},
 //   "open_invoices": [{"id", "invoice_date", "due_date", "currency", "amount", "open_amount",
 //   "disputed", "days_overdue", "contract_id"}], "documents": [{"contract_id", "invoices":
-//   [{…, "delivery": null, "settled_by": [{"type", "id", "amount", "date"}]}], "credit_notes"}],
+//   [{…, "deliveries": [{"id", "contract_id", "delivery_date", "received_date", "received_by",
+//   "reference"}], "settled_by": [{"type", "id", "amount", "date"}]}], "credit_notes",
+//   "deliveries_not_invoiced"}],
 //   "payments": [newest 20, with allocations], "contacts": [newest 20], "promises",
 //   "disputes" (with "sla"), "payment_plans" (with installments), "actions": [newest 50],
 //   "activity": [newest 50 audit records, personal data masked]}. Aging by the policy's buckets
@@ -663,6 +713,7 @@ Response invoice_view(ApiContext& api, const Request& request) {
     }
   }
   json["allocations"] = std::move(allocations);
+  json["deliveries"] = deliveries_of(invoice->id, records);
   ordered_json disputes = ordered_json::array();
   for (const Dispute& d : records.disputes) {
     if (d.invoice_id == invoice->external_id) {
@@ -701,6 +752,41 @@ Response list_payments(ApiContext& api, const Request& request) {
   return list_json(std::move(items), total, *page);
 }
 
+// GET /api/v1/deliveries/{id} → the delivery note with "invoice_id", "customer": {"id",
+// "name"} and "invoice": the invoice billing it as GET /api/v1/invoices/{id} lists it, with
+// "settled_by" (null while not invoiced). 404 when unknown or outside the caller's scope.
+Response delivery_view(ApiContext& api, const Request& request) {
+  if (auto unknown = unknown_parameter(request, {})) return *unknown;
+  const Timestamp now = api.clock();
+  std::optional<Delivery> delivery;
+  std::optional<Customer> customer;
+  CustomerRecords records;
+  {
+    auto store = api.stores.lease();
+    if (!store) return unavailable(store.error());
+    delivery = (*store)->find_delivery(request.path_param("id"));
+    if (delivery) customer = owner_in_scope(**store, request, delivery->customer_id);
+    if (!customer) return not_found("delivery note");
+    records = read_records(**store, *customer, false);
+  }
+  ordered_json json = delivery_json(*delivery, records, true);
+  json["customer"] = {{"id", customer->external_id}, {"name", customer->name}};
+  json["invoice"] = nullptr;
+  if (auto it = records.document_by_id.find(delivery->invoice_id);
+      it != records.document_by_id.end()) {
+    const Invoice& invoice = *it->second;
+    ordered_json billed = invoice_json(invoice, records, now.local_date());
+    ordered_json settled = ordered_json::array();
+    for (const Allocation& a : records.allocations) {
+      if (a.invoice_id == invoice.id)
+        settled.push_back(settlement_json(a, invoice.currency, records));
+    }
+    billed["settled_by"] = std::move(settled);
+    json["invoice"] = std::move(billed);
+  }
+  return Response::json(json.dump());
+}
+
 // GET /api/v1/payments/{id} → the payment as in the list, plus "customer": {"id", "name"}.
 // 404 when unknown or outside the caller's scope.
 Response payment_view(ApiContext& api, const Request& request) {
@@ -737,6 +823,7 @@ void add_ledger_routes(Router& router, ApiContext& api) {
   route("/api/v1/invoices/{id}", invoice_view);
   route("/api/v1/payments", list_payments);
   route("/api/v1/payments/{id}", payment_view);
+  route("/api/v1/deliveries/{id}", delivery_view);
 }
 
 }  // namespace huikuan::http

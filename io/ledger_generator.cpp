@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -430,11 +431,15 @@ struct LedgerFiles {
   CsvFile invoices;
   CsvFile payments;
   CsvFile allocations;
+  std::optional<CsvFile> deliveries;
 
-  bool ok() const { return customers.ok() && invoices.ok() && payments.ok() && allocations.ok(); }
+  bool ok() const {
+    return customers.ok() && invoices.ok() && payments.ok() && allocations.ok() &&
+           (!deliveries || deliveries->ok());
+  }
 };
 
-Result<LedgerFiles> create_files(const std::filesystem::path& dir) {
+Result<LedgerFiles> create_files(const std::filesystem::path& dir, bool deliveries) {
   auto customers = CsvFile::create(
       dir / "customers.csv",
       "customer_id,name,currency,payment_terms_days,credit_limit,credit_grade,industry,region,"
@@ -450,14 +455,23 @@ Result<LedgerFiles> create_files(const std::filesystem::path& dir) {
   auto allocations =
       CsvFile::create(dir / "allocations.csv", "invoice_id,payment_id,credit_note_id,amount,date");
   if (!allocations) return tl::unexpected(allocations.error());
-  return LedgerFiles{std::move(*customers), std::move(*invoices), std::move(*payments),
-                     std::move(*allocations)};
+  LedgerFiles files{std::move(*customers), std::move(*invoices), std::move(*payments),
+                    std::move(*allocations), std::nullopt};
+  if (deliveries) {
+    auto file = CsvFile::create(dir / "deliveries.csv",
+                                "delivery_id,customer_id,contract_id,invoice_id,delivery_date,"
+                                "received_date");
+    if (!file) return tl::unexpected(file.error());
+    files.deliveries.emplace(std::move(*file));
+  }
+  return files;
 }
 
 Result<void> close_files(LedgerFiles& files) {
   // Close every file even after a failure, then report the first.
   Result<void> results[] = {files.customers.close(), files.invoices.close(), files.payments.close(),
-                            files.allocations.close()};
+                            files.allocations.close(),
+                            files.deliveries ? files.deliveries->close() : Result<void>{}};
   for (auto& result : results) {
     if (!result) return result;
   }
@@ -707,6 +721,7 @@ class LedgerGenerator {
       write_document(c, "INV", number, date, date + c.terms_days, amount, "invoice", contract);
       files_.invoices.add_id("DN", 8, number);  // the delivery note it bills
       files_.invoices.end_row();
+      if (files_.deliveries) write_delivery(c, number, date, contract);
       const int64_t credited =
           dice_.chance(31) ? issue_credit_note(c, number, date, amount, contract) : 0;
       settle(c, index, date, date + c.terms_days, amount - credited);
@@ -748,6 +763,27 @@ class LedgerGenerator {
     append_id(contract_id, "HT", 7, c.number);
     append_id(contract_id, "-", 2, contract);
     out.add_token(contract_id);
+  }
+
+  // The delivery note an invoice bills: shipped up to three days before the invoice, signed
+  // for one to three days after. Derived from the number rather than drawn, so that the other
+  // files are the same with or without delivery notes.
+  void write_delivery(const CustomerProfile& c, int64_t number, Date invoice_date,
+                      int64_t contract) {
+    CsvFile& out = *files_.deliveries;
+    const Date shipped = std::max(window_start_, invoice_date - static_cast<int32_t>(number % 4));
+    const Date received = shipped + static_cast<int32_t>(1 + number % 3);
+    out.add_id("DN", 8, number);
+    out.add_id("C", 7, c.number);
+    std::string contract_id;
+    append_id(contract_id, "HT", 7, c.number);
+    append_id(contract_id, "-", 2, contract);
+    out.add_token(contract_id);
+    out.add_id("INV", 8, number);
+    out.add_token(dates_(shipped));
+    out.add_token(received <= options_.as_of ? dates_(received) : string_view());
+    out.end_row();
+    ++counts_.deliveries;
   }
 
   // A return or price correction, applied to the invoice it corrects; returns the credited amount.
@@ -936,7 +972,7 @@ Result<GeneratorCounts> generate_ledger(const GeneratorOptions& options, const s
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) return fail(fmt::format("cannot create directory {}: {}", dir, error.message()));
-  auto files = create_files(dir);
+  auto files = create_files(dir, options.deliveries);
   if (!files) return tl::unexpected(files.error());
   LedgerGenerator generator(options, *currencies, *files);
   for (int64_t number = 1; number <= options.customers && files->ok(); ++number) {

@@ -1,7 +1,7 @@
 #pragma once
 // Synthetic receivables ledgers for demos and benchmarks (`huikuan gen`): customers in payment
-// segments (prompt, slow, chronic, defaulted), invoices, credit notes, payments and allocations,
-// written in the import contract's CSV format. Deterministic for a given seed.
+// segments (prompt, slow, chronic, defaulted), invoices, delivery notes, credit notes, payments
+// and allocations, written in the import contract's CSV format. Deterministic for a given seed.
 
 #include <chrono>
 #include <cstdint>
@@ -24,18 +24,20 @@ struct GeneratorOptions {
   Date as_of = kGeneratorDefaultAsOf;  //!< no document, payment or allocation is dated later
   int history_days = 730;              //!< invoices start this many days before as_of
   double invoices_per_customer = 10;   //!< average; customers vary around it
+  bool deliveries = true;              //!< also write deliveries.csv, one note per invoice
 };
 
 struct GeneratorCounts {
   int64_t customers = 0;
   int64_t invoices = 0;
   int64_t credit_notes = 0;
+  int64_t deliveries = 0;
   int64_t payments = 0;
   int64_t allocations = 0;
 };
 
-//! Writes customers.csv, invoices.csv, payments.csv, allocations.csv into `dir` (created if
-//! needed), customer by customer with bounded memory; same options give byte-identical files.
+//! Writes customers.csv, invoices.csv, payments.csv, allocations.csv and, with
+//! `options.deliveries`, deliveries.csv into `dir` (created if needed), customer by customer with bounded memory; same options give byte-identical files.
 //! Fails on invalid options or when a file cannot be created or written, naming the path.
 Result<GeneratorCounts> generate_ledger(const GeneratorOptions& options, const std::string& dir);
 

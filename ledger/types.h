@@ -59,6 +59,20 @@ struct Payment {
   std::string reference;
 };
 
+//! A delivery note (发货单): goods or services delivered under a contract, billed by an
+//! invoice once invoiced. Several deliveries may be billed by one invoice.
+struct Delivery {
+  int64_t id = 0;
+  std::string external_id;
+  int64_t customer_id = 0;
+  std::string contract_id;
+  int64_t invoice_id = 0;  //!< the invoice billing it; 0 while not invoiced
+  Date delivery_date;
+  std::optional<Date> received_date;  //!< when the customer signed for it (签收)
+  std::string received_by;            //!< who signed
+  std::string reference;
+};
+
 //! Applies part of a payment or a credit note to an invoice (核销) on a date.
 //! Identified by (invoice, source, date): the import contract has no allocation id.
 struct Allocation {

@@ -164,6 +164,17 @@ Fields fields_of(const Payment& p, const Table<Customer>& customers) {
           {"reference", p.reference}};
 }
 
+Fields fields_of(const Delivery& d, const Table<Customer>& customers,
+                 const Table<Invoice>& documents) {
+  return {{"customer_id", external_id(customers, d.customer_id)},
+          {"contract_id", d.contract_id},
+          {"invoice_id", d.invoice_id ? external_id(documents, d.invoice_id) : ""},
+          {"delivery_date", d.delivery_date.to_string()},
+          {"received_date", d.received_date ? d.received_date->to_string() : ""},
+          {"received_by", d.received_by},
+          {"reference", d.reference}};
+}
+
 std::string utc_now() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -198,6 +209,9 @@ void insert(Store& store, std::span<const Payment> rows) {
 }
 void insert(Store& store, std::span<const Allocation> rows) {
   store.insert_allocations(rows);
+}
+void insert(Store& store, std::span<const Delivery> rows) {
+  store.insert_deliveries(rows);
 }
 
 // Inserts new rows on a second thread while the files are still being parsed, so parsing and
@@ -293,7 +307,9 @@ class Importer {
       if (value.empty()) return error(column, "required value missing"), std::nullopt;
       return value;
     }
-    std::optional<Date> date(const char* column) {
+    std::optional<Date> date(const char* column, bool is_required = true) {
+      const std::string_view text_value = text(column);
+      if (!is_required && text_value.empty()) return std::nullopt;
       auto value = required(column);
       if (!value) return std::nullopt;
       auto date = Date::parse(*value);
@@ -373,9 +389,11 @@ class Importer {
                  const std::function<void(size_t)>& reserve, const std::function<void(Row&)>& row);
   void read_customers();
   void read_documents();
+  void read_deliveries();
   void read_payments();
   void read_allocations();
   void check_allocations();
+  void check_deliveries();
 
   //! Adds `record` or updates the stored row with its key, recording changed fields.
   //! Returns the earlier line if the file already had a row with this key.
@@ -393,6 +411,7 @@ class Importer {
   std::string describe(const Customer& c) const { return c.external_id; }
   std::string describe(const Invoice& d) const { return d.external_id; }
   std::string describe(const Payment& p) const { return p.external_id; }
+  std::string describe(const Delivery& d) const { return d.external_id; }
   std::string describe(const Allocation& a) const {
     return fmt::format("{} <- {} on {}", external_id(documents_, a.invoice_id),
                        a.payment_id ? external_id(payments_, a.payment_id)
@@ -408,6 +427,7 @@ class Importer {
 
   Table<Customer> customers_;
   Table<Invoice> documents_;  // invoices and credit notes
+  Table<Delivery> deliveries_;
   Table<Payment> payments_;
   Table<Allocation, AllocationKey> allocations_;
   std::optional<BackgroundInserter> inserter_;  // while the transaction runs
@@ -430,10 +450,13 @@ void Importer::load_stored() {
   store_.read_allocations([&](const Allocation& a) {
     allocations_.append(a, allocation_key(a), RowState::kStored, 0);
   });
+  store_.read_deliveries(
+      [&](const Delivery& d) { deliveries_.append(d, d.external_id, RowState::kStored, 0); });
   customers_.submitted = customers_.rows.size();
   documents_.submitted = documents_.rows.size();
   payments_.submitted = payments_.rows.size();
   allocations_.submitted = allocations_.rows.size();
+  deliveries_.submitted = deliveries_.rows.size();
 }
 
 void Importer::read_file(const std::string& file, std::initializer_list<const char*> required,
@@ -664,6 +687,84 @@ void Importer::read_documents() {
       });
 }
 
+void Importer::read_deliveries() {
+  read_file(
+      "deliveries.csv", {"delivery_id", "customer_id", "delivery_date"},
+      {"contract_id", "invoice_id", "received_date", "received_by", "reference"},
+      [&](size_t rows) { deliveries_.reserve(rows); },
+      [&](Row& r) {
+        auto id = r.required("delivery_id");
+        auto customer_key = r.required("customer_id");
+        auto delivery_date = r.date("delivery_date");
+        auto received_date = r.date("received_date", false);
+        const Customer* customer = nullptr;
+        if (customer_key) {
+          customer = customers_.find(*customer_key);
+          if (!customer)
+            r.error("customer_id", fmt::format("unknown customer '{}'", *customer_key));
+        }
+        const Invoice* invoice = nullptr;
+        if (const std::string_view invoice_key = r.text("invoice_id"); !invoice_key.empty()) {
+          invoice = documents_.find(invoice_key);
+          if (!invoice) r.error("invoice_id", fmt::format("unknown invoice '{}'", invoice_key));
+        }
+        if (delivery_date && received_date && *received_date < *delivery_date) {
+          r.error("received_date",
+                  fmt::format("{} is before the delivery date {}", received_date->to_string(),
+                              delivery_date->to_string()));
+        }
+        if (!id || !r.ok()) return;
+        // A column the file leaves out keeps what is stored; a present but empty one clears it.
+        const Delivery* stored = deliveries_.find(*id);
+        Delivery d = stored ? *stored : Delivery{};
+        d.external_id = *id;
+        d.customer_id = customer->id;
+        d.delivery_date = *delivery_date;
+        if (r.has("invoice_id")) d.invoice_id = invoice ? invoice->id : 0;
+        if (r.has("received_date")) d.received_date = received_date;
+        for (auto [field, column] : {std::pair{&Delivery::contract_id, "contract_id"},
+                                     {&Delivery::received_by, "received_by"},
+                                     {&Delivery::reference, "reference"}}) {
+          if (r.has(column)) d.*field = r.text(column);
+        }
+        if (auto first = merge<Delivery, std::string>(
+                deliveries_, std::move(d), std::string(*id), r.line(),
+                [&](const Delivery& x) { return fields_of(x, customers_, documents_); },
+                "delivery", summary_.deliveries)) {
+          r.error("delivery_id", fmt::format("duplicate id '{}' (first on line {})", *id, *first));
+        }
+      });
+}
+
+// Checks every delivery note billed by an invoice against the documents as they will be after
+// this import: the invoice is an invoice of the same customer, under the same contract.
+void Importer::check_deliveries() {
+  const bool documents_changed = summary_.invoices.updated > 0;
+  for (size_t k = 0; k < deliveries_.rows.size(); ++k) {
+    const Delivery& d = deliveries_.rows[k];
+    const uint32_t line = deliveries_.line[k];
+    if (!d.invoice_id || (!line && !documents_changed)) continue;
+    const Invoice& invoice = documents_.rows[documents_.position_of(d.invoice_id)];
+    const std::string where = line ? fmt::format("deliveries.csv:{}", line)
+                                   : fmt::format("deliveries (stored) '{}'", d.external_id);
+    if (invoice.doc_type != DocType::kInvoice) {
+      error(where, "invoice_id", fmt::format("'{}' is a credit note", invoice.external_id));
+    }
+    if (invoice.customer_id != d.customer_id) {
+      error(where, "invoice_id",
+            fmt::format("invoice '{}' belongs to customer '{}', the delivery to customer '{}'",
+                        invoice.external_id, external_id(customers_, invoice.customer_id),
+                        external_id(customers_, d.customer_id)));
+    }
+    if (!d.contract_id.empty() && !invoice.contract_id.empty() &&
+        d.contract_id != invoice.contract_id) {
+      error(where, "contract_id",
+            fmt::format("'{}' differs from contract '{}' of invoice '{}'", d.contract_id,
+                        invoice.contract_id, invoice.external_id));
+    }
+  }
+}
+
 void Importer::read_payments() {
   read_file(
       "payments.csv", {"payment_id", "customer_id", "payment_date", "currency", "amount"},
@@ -864,13 +965,16 @@ void Importer::write() {
   write_updates(documents_, &Store::update_invoice, store_);
   write_updates(payments_, &Store::update_payment, store_);
   write_updates(allocations_, &Store::update_allocation, store_);
+  write_updates(deliveries_, &Store::update_delivery, store_);
   auto counts = [](const char* name, const ImportCounts& c) {
     return fmt::format("{} +{} ~{}", name, c.added, c.updated);
   };
   changes_.push_back(
       {now_, options_.actor, "import", source(), "rows", "",
-       fmt::format("{}, {}, {}, {}", counts("customers", summary_.customers),
-                   counts("invoices", summary_.invoices), counts("payments", summary_.payments),
+       fmt::format("{}, {}, {}, {}, {}", counts("customers", summary_.customers),
+                   counts("invoices", summary_.invoices),
+                   counts("deliveries", summary_.deliveries),
+                   counts("payments", summary_.payments),
                    counts("allocations", summary_.allocations)),
        source(), options_.role, options_.request_id});
   store_.insert_changes(changes_);
@@ -908,19 +1012,24 @@ tl::expected<ImportSummary, ImportFailure> Importer::run() {
     submit_added(customers_);  // every customer before any document that refers to it
     read_documents();
     submit_added(documents_);
+    read_deliveries();
+    submit_added(deliveries_);
     read_payments();
     submit_added(payments_);
     read_allocations();
     submit_added(allocations_);
     if (!any_file_) {
-      error(options_.dir, "",
-            "none of customers.csv, invoices.csv, payments.csv, allocations.csv found");
+      error(options_.dir, "", fmt::format("none of {} found", fmt::join(kLedgerFiles, ", ")));
     }
-    if (failure_.total_errors == 0) check_allocations();
+    if (failure_.total_errors == 0) {
+      check_allocations();
+      check_deliveries();
+    }
     if (failure_.total_errors > 0) return fail("import failed");
     const auto& s = summary_;
     if (s.customers.added + s.customers.updated + s.invoices.added + s.invoices.updated +
-            s.payments.added + s.payments.updated + s.allocations.added + s.allocations.updated >
+            s.deliveries.added + s.deliveries.updated + s.payments.added + s.payments.updated +
+            s.allocations.added + s.allocations.updated >
         0) {
       write();
       if (options_.build_snapshot) {

@@ -1,7 +1,8 @@
 #pragma once
 // Use case: import the source system's receivables (customers, invoices and credit notes,
-// payments, allocations) from CSV files in one atomic, idempotent transaction.
+// delivery notes, payments, allocations) from CSV files in one atomic, idempotent transaction.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,8 +14,12 @@
 
 namespace huikuan {
 
+//! The files an import reads, in the order it reads them; each is optional.
+constexpr std::array<std::string_view, 5> kLedgerFiles{
+    "customers.csv", "invoices.csv", "deliveries.csv", "payments.csv", "allocations.csv"};
+
 struct ImportOptions {
-  std::string dir;  //!< holds any of customers.csv, invoices.csv, payments.csv, allocations.csv
+  std::string dir;  //!< holds any of kLedgerFiles
   std::string encoding = "utf-8";  //!< or "gb18030"
   std::string actor = "import";    //!< recorded with every change
   std::string role;                //!< the actor's role, when a signed-in user imports
@@ -29,7 +34,7 @@ struct ImportCounts {
 };
 
 struct ImportSummary {
-  ImportCounts customers, invoices, payments, allocations;
+  ImportCounts customers, invoices, deliveries, payments, allocations;
   std::vector<std::string> warnings;  //!< e.g. unknown columns, "file:line: column: reason"
   //! With ImportOptions::build_snapshot and a change: the whole ledger after the import, built
   //! from the rows in memory, and the store's ledger_stamp() it corresponds to.

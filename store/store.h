@@ -84,18 +84,21 @@ class Store {
   virtual void read_invoices(ReadMode mode, const std::function<void(const Invoice&)>& row) = 0;
   virtual void read_payments(ReadMode mode, const std::function<void(const Payment&)>& row) = 0;
   virtual void read_allocations(const std::function<void(const Allocation&)>& row) = 0;
+  virtual void read_deliveries(const std::function<void(const Delivery&)>& row) = 0;
 
   //! Inserts rows whose `id` the caller assigned (greater than every stored id).
   virtual void insert_customers(std::span<const Customer> rows) = 0;
   virtual void insert_invoices(std::span<const Invoice> rows) = 0;
   virtual void insert_payments(std::span<const Payment> rows) = 0;
   virtual void insert_allocations(std::span<const Allocation> rows) = 0;
+  virtual void insert_deliveries(std::span<const Delivery> rows) = 0;
 
   //! Rewrites every column of the row with the same `id`.
   virtual void update_customer(const Customer& row) = 0;
   virtual void update_invoice(const Invoice& row) = 0;
   virtual void update_payment(const Payment& row) = 0;
   virtual void update_allocation(const Allocation& row) = 0;
+  virtual void update_delivery(const Delivery& row) = 0;
 
   //! Appends to the audit log: each row gets the next id (no gaps) and the hash chaining it to
   //! the record before (store/audit_chain.h). Call it in the transaction of the change it
@@ -163,6 +166,10 @@ class Store {
   //! The allocations to the customer's invoices (of its payments and credit notes), any order.
   virtual void read_customer_allocations(int64_t customer_id,
                                          const std::function<void(const Allocation&)>& row) = 0;
+  virtual std::optional<Delivery> find_delivery(std::string_view external_id) = 0;
+  //! The customer's delivery notes, in no particular order.
+  virtual void read_customer_deliveries(int64_t customer_id,
+                                        const std::function<void(const Delivery&)>& row) = 0;
   //! The disputes on the customer's invoices, by id.
   virtual void read_customer_disputes(int64_t customer_id,
                                       const std::function<void(const Dispute&)>& row) = 0;

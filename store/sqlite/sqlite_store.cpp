@@ -41,6 +41,8 @@ extern const unsigned char sqlite_migration_009[];
 extern const std::size_t sqlite_migration_009_size;
 extern const unsigned char sqlite_migration_010[];
 extern const std::size_t sqlite_migration_010_size;
+extern const unsigned char sqlite_migration_011[];
+extern const std::size_t sqlite_migration_011_size;
 
 namespace huikuan {
 namespace {
@@ -102,6 +104,7 @@ const Migration kMigrations[] = {
     {8, sqlite_migration_008, sqlite_migration_008_size, nullptr},
     {9, sqlite_migration_009, sqlite_migration_009_size, nullptr},
     {10, sqlite_migration_010, sqlite_migration_010_size, nullptr},
+    {11, sqlite_migration_011, sqlite_migration_011_size, nullptr},
 };
 
 // Instants are stored in UTC, so that they compare as text.
@@ -427,6 +430,10 @@ class SqliteStore final : public Store {
     }
   }
 
+  void read_deliveries(const std::function<void(const Delivery&)>& row) override {
+    read_deliveries_where("1 = ?", 1, row);
+  }
+
   void insert_customers(std::span<const Customer> rows) override {
     SQLite::Statement insert(db_, kInsertCustomer);
     for (const auto& c : rows) {
@@ -484,6 +491,21 @@ class SqliteStore final : public Store {
   void update_allocation(const Allocation& a) override {
     SQLite::Statement update(db_, kUpdateAllocation);
     bind_allocation(update, a);
+    update.exec();
+  }
+
+  void insert_deliveries(std::span<const Delivery> rows) override {
+    SQLite::Statement insert(db_, kInsertDelivery);
+    for (const auto& d : rows) {
+      bind_delivery(insert, d);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  void update_delivery(const Delivery& d) override {
+    SQLite::Statement update(db_, kUpdateDelivery);
+    bind_delivery(update, d);
     update.exec();
   }
 
@@ -855,6 +877,18 @@ class SqliteStore final : public Store {
       a.date = date_column(query.getColumn(5));
       row(a);
     }
+  }
+
+  std::optional<Delivery> find_delivery(std::string_view external_id) override {
+    std::optional<Delivery> found;
+    read_deliveries_where("external_id = ?", std::string(external_id),
+                          [&](const Delivery& d) { found = d; });
+    return found;
+  }
+
+  void read_customer_deliveries(int64_t customer_id,
+                                const std::function<void(const Delivery&)>& row) override {
+    read_deliveries_where("customer_id = ?", customer_id, row);
   }
 
   void read_customer_disputes(int64_t customer_id,
@@ -1652,6 +1686,12 @@ class SqliteStore final : public Store {
   static constexpr const char* kUpdatePayment =
       "UPDATE payments SET customer_id = ?, payment_date = ?, currency = ?, amount = ?, "
       "reference = ?, external_id = ? WHERE id = ?";
+  static constexpr const char* kInsertDelivery =
+      "INSERT INTO deliveries (customer_id, contract_id, invoice_id, delivery_date, "
+      "received_date, received_by, reference, external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static constexpr const char* kUpdateDelivery =
+      "UPDATE deliveries SET customer_id = ?, contract_id = ?, invoice_id = ?, delivery_date = ?, "
+      "received_date = ?, received_by = ?, reference = ?, external_id = ? WHERE id = ?";
   static constexpr const char* kInsertAllocation =
       "INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, "
       "allocation_date, id) VALUES (?, ?, ?, ?, ?, ?)";
@@ -1748,6 +1788,53 @@ class SqliteStore final : public Store {
     s.bindNoCopy(8, inv.reference);
     s.bindNoCopy(9, inv.external_id);
     s.bind(10, inv.id);
+  }
+
+  // Delivery notes matching `where` (one parameter, `value`), by id.
+  template <class Value>
+  void read_deliveries_where(const char* where, const Value& value,
+                             const std::function<void(const Delivery&)>& row) {
+    const auto prepared =
+        cached(std::string("SELECT id, external_id, customer_id, contract_id, invoice_id, "
+                           "delivery_date, received_date, received_by, reference "
+                           "FROM deliveries WHERE ") +
+               where + " ORDER BY id");
+    SQLite::Statement& query = *prepared;
+    query.bind(1, value);
+    Delivery d;
+    while (query.executeStep()) {
+      d.id = query.getColumn(0).getInt64();
+      d.external_id = query.getColumn(1).getString();
+      d.customer_id = query.getColumn(2).getInt64();
+      d.contract_id = query.getColumn(3).getString();
+      d.invoice_id = query.getColumn(4).getInt64();  // NULL reads as 0
+      d.delivery_date = date_column(query.getColumn(5));
+      d.received_date.reset();
+      if (!query.getColumn(6).isNull()) d.received_date = date_column(query.getColumn(6));
+      d.received_by = query.getColumn(7).getString();
+      d.reference = query.getColumn(8).getString();
+      row(d);
+    }
+  }
+
+  static void bind_delivery(SQLite::Statement& s, const Delivery& d) {
+    s.bind(1, d.customer_id);
+    s.bindNoCopy(2, d.contract_id);
+    if (d.invoice_id) {
+      s.bind(3, d.invoice_id);
+    } else {
+      s.bind(3);
+    }
+    s.bind(4, d.delivery_date.iso().data());
+    if (d.received_date) {
+      s.bind(5, d.received_date->iso().data());
+    } else {
+      s.bind(5);
+    }
+    s.bindNoCopy(6, d.received_by);
+    s.bindNoCopy(7, d.reference);
+    s.bindNoCopy(8, d.external_id);
+    s.bind(9, d.id);
   }
 
   static void bind_payment(SQLite::Statement& s, const Payment& p) {

@@ -249,6 +249,36 @@ TEST_F(AdminRoutesTest, GivenAChangedCustomer_WhenUploaded_ThenImportedAuditedAn
   EXPECT_TRUE(audited);
 }
 
+TEST_F(AdminRoutesTest, GivenANewDeliveryNote_WhenUploaded_ThenTheChainShowsItNotInvoiced) {
+  ApiClient finance(server_->port(), "finance");
+  const std::string customer = server_->own_customer();
+  const std::string deliveries =
+      "delivery_id,customer_id,contract_id,delivery_date,received_date,received_by\n"
+      "DN-UPLOAD-1," +
+      customer + ",HT-NEW-1,2026-06-28,2026-06-29,张敏\n";
+  const HttpResponse response = finance.send(beast::http::verb::post, "/api/v1/imports",
+                                             form_data({{"deliveries.csv", deliveries}}, "dnB"),
+                                             "multipart/form-data; boundary=dnB");
+  ASSERT_EQ(response.result_int(), 200) << response.body();
+  EXPECT_EQ(body_of(response)["deliveries"]["added"], 1);
+
+  ApiClient auditor(server_->port(), "auditor");
+  const auto note = body_of(auditor.get("/api/v1/deliveries/DN-UPLOAD-1"));
+  EXPECT_EQ(note["customer"]["id"], customer);
+  EXPECT_TRUE(note["invoice_id"].is_null());
+  EXPECT_TRUE(note["invoice"].is_null());
+  EXPECT_EQ(note["received_by"], "张敏");
+  bool shown = false;
+  const auto view = body_of(auditor.get("/api/v1/customers/" + customer));
+  for (const auto& contract : view["documents"]) {
+    if (contract["contract_id"] != "HT-NEW-1") continue;
+    EXPECT_TRUE(contract["invoices"].empty());
+    ASSERT_EQ(contract["deliveries_not_invoiced"].size(), 1u);
+    shown = contract["deliveries_not_invoiced"][0]["id"] == "DN-UPLOAD-1";
+  }
+  EXPECT_TRUE(shown);
+}
+
 TEST_F(AdminRoutesTest, GivenNotAnUpload_WhenPostedToImports_Then400) {
   ApiClient finance(server_->port(), "finance");
   EXPECT_EQ(finance.post("/api/v1/imports", {{"file", "x"}}).result_int(), 400);

@@ -263,17 +263,34 @@ TEST_F(LedgerRoutesTest, GivenACustomer_When360IsAsked_ThenEveryDocumentIsInItsC
   std::set<std::string> stored, shown;
   server_->store().read_customer_documents(customer->id,
                                            [&](const Invoice& d) { stored.insert(d.external_id); });
+  // Delivery notes as stored: "DN… <- INV…", under the invoice billing them.
+  std::set<std::string> stored_deliveries, shown_deliveries;
+  server_->store().read_customer_deliveries(customer->id, [&](const Delivery& d) {
+    const auto invoice = std::find_if(stored.begin(), stored.end(), [&](const std::string& key) {
+      return server_->store().find_invoice(key)->id == d.invoice_id;
+    });
+    stored_deliveries.insert(d.external_id + " <- " + (invoice == stored.end() ? "" : *invoice));
+  });
+  ASSERT_FALSE(stored_deliveries.empty()) << "the generated ledger has delivery notes";
   for (const json& contract : view["documents"]) {
     for (const json& invoice : contract["invoices"]) {
       shown.insert(invoice["id"]);
-      EXPECT_TRUE(invoice["delivery"].is_null());
+      for (const json& delivery : invoice["deliveries"]) {
+        shown_deliveries.insert(delivery["id"].get<std::string>() + " <- " +
+                                invoice["id"].get<std::string>());
+        EXPECT_EQ(delivery["contract_id"], contract["contract_id"]);
+      }
       for (const json& settled : invoice["settled_by"]) {
         EXPECT_THAT(settled["type"].get<std::string>(), ::testing::AnyOf("payment", "credit_note"));
       }
     }
     for (const json& note : contract["credit_notes"]) shown.insert(note["id"]);
+    for (const json& delivery : contract["deliveries_not_invoiced"]) {
+      shown_deliveries.insert(delivery["id"].get<std::string>() + " <- ");
+    }
   }
   EXPECT_EQ(shown, stored);
+  EXPECT_EQ(shown_deliveries, stored_deliveries);
   EXPECT_LE(view["payments"].size(), 20u);
   for (const json& payment : view["payments"]) {
     const std::string currency = payment["currency"];
@@ -388,6 +405,40 @@ TEST_F(LedgerRoutesTest, GivenInvoicesOutsideTheScope_WhenAsked_Then404) {
   expect_error(auditor_.get("/api/v1/invoices"), 400, "bad_request", "customer");
   expect_error(auditor_.get("/api/v1/invoices?customer=" + other + "&status=late"), 400,
                "bad_request", "status");
+}
+
+TEST_F(LedgerRoutesTest, GivenADeliveryNote_WhenAsked_ThenItLeadsToItsInvoiceAndWhatPaidIt) {
+  const std::string id = server_->own_customer();
+  const json view = get_json(collector_, "/api/v1/customers/" + id);
+  json invoice;
+  for (const json& contract : view["documents"]) {
+    for (const json& candidate : contract["invoices"]) {
+      if (!candidate["deliveries"].empty() && !candidate["settled_by"].empty()) invoice = candidate;
+    }
+  }
+  ASSERT_FALSE(invoice.is_null()) << "no settled invoice with a delivery note";
+  const std::string delivery_id = invoice["deliveries"][0]["id"];
+
+  const json delivery = get_json(collector_, "/api/v1/deliveries/" + delivery_id);
+  EXPECT_EQ(delivery["id"], delivery_id);
+  EXPECT_EQ(delivery["customer"]["id"], id);
+  EXPECT_EQ(delivery["invoice_id"], invoice["id"]);
+  EXPECT_EQ(delivery["delivery_date"], invoice["deliveries"][0]["delivery_date"]);
+  EXPECT_EQ(delivery["invoice"]["id"], invoice["id"]);
+  EXPECT_EQ(delivery["invoice"]["settled_by"], invoice["settled_by"]);
+  // And back up from the invoice.
+  const json billed = get_json(collector_, "/api/v1/invoices/" + invoice["id"].get<std::string>());
+  EXPECT_EQ(billed["deliveries"], invoice["deliveries"]);
+
+  const std::string other = server_->other_customer();
+  const json theirs = get_json(auditor_, "/api/v1/customers/" + other);
+  const json& their_invoices = theirs["documents"][0]["invoices"];
+  ASSERT_FALSE(their_invoices.empty());
+  ASSERT_FALSE(their_invoices[0]["deliveries"].empty());
+  const std::string their_delivery = their_invoices[0]["deliveries"][0]["id"];
+  EXPECT_EQ(get_json(auditor_, "/api/v1/deliveries/" + their_delivery)["customer"]["id"], other);
+  expect_error(collector_.get("/api/v1/deliveries/" + their_delivery), 404, "not_found");
+  expect_error(auditor_.get("/api/v1/deliveries/NO-SUCH-NOTE"), 404, "not_found");
 }
 
 TEST_F(LedgerRoutesTest, GivenPayments_WhenListedAndAsked_ThenAllocatedAndUnappliedAddUp) {

@@ -133,6 +133,7 @@ class GeneratedLedgerTest : public ::testing::Test {
     invoices_csv_ = read_csv(dir_->path() / "invoices.csv");
     payments_csv_ = read_csv(dir_->path() / "payments.csv");
     allocations_csv_ = read_csv(dir_->path() / "allocations.csv");
+    deliveries_csv_ = read_csv(dir_->path() / "deliveries.csv");
     for (const auto& r : customers_csv_.rows) customers_[r[0]] = {r[1], r[2], r[14], r[13]};
     for (const auto& r : invoices_csv_.rows) {
       documents_[r[0]] = {r[1], r[4], r[6], date_of(r[2]), date_of(r[3]), amount_in(r[5], r[4])};
@@ -162,7 +163,8 @@ class GeneratedLedgerTest : public ::testing::Test {
 
   static inline TempDir* dir_ = nullptr;
   static inline GeneratorCounts counts_;
-  static inline CsvTable customers_csv_, invoices_csv_, payments_csv_, allocations_csv_;
+  static inline CsvTable customers_csv_, invoices_csv_, payments_csv_, allocations_csv_,
+      deliveries_csv_;
   static inline std::map<std::string, CustomerRow> customers_;
   static inline std::map<std::string, DocumentRow> documents_;  // invoices and credit notes
   static inline std::map<std::string, DocumentRow> payments_;
@@ -185,6 +187,9 @@ TEST_F(GeneratedLedgerTest, FilesFollowTheImportContractHeaders) {
   EXPECT_EQ(
       allocations_csv_.header,
       (std::vector<std::string>{"invoice_id", "payment_id", "credit_note_id", "amount", "date"}));
+  EXPECT_EQ(deliveries_csv_.header,
+            (std::vector<std::string>{"delivery_id", "customer_id", "contract_id", "invoice_id",
+                                      "delivery_date", "received_date"}));
 }
 
 TEST_F(GeneratedLedgerTest, EveryRowHasAllColumnsEvenWhenNamesHoldCommas) {
@@ -192,7 +197,7 @@ TEST_F(GeneratedLedgerTest, EveryRowHasAllColumnsEvenWhenNamesHoldCommas) {
     return customer.second.name.find(',') != std::string::npos;  // "Sakura Steel Co., Ltd."
   }));
   for (const CsvTable* table :
-       {&customers_csv_, &invoices_csv_, &payments_csv_, &allocations_csv_}) {
+       {&customers_csv_, &invoices_csv_, &payments_csv_, &allocations_csv_, &deliveries_csv_}) {
     for (const auto& row : table->rows) ASSERT_EQ(row.size(), table->header.size());
   }
 }
@@ -207,6 +212,30 @@ TEST_F(GeneratedLedgerTest, CountsMatchTheRowsWritten) {
             counts_.credit_notes);
   EXPECT_EQ(static_cast<int64_t>(payments_csv_.rows.size()), counts_.payments);
   EXPECT_EQ(static_cast<int64_t>(allocations_csv_.rows.size()), counts_.allocations);
+  EXPECT_EQ(static_cast<int64_t>(deliveries_csv_.rows.size()), counts_.deliveries);
+}
+
+TEST_F(GeneratedLedgerTest, EveryInvoiceBillsTheDeliveryNoteItsReferenceNames) {
+  std::map<std::string, const std::vector<std::string>*> notes;
+  for (const auto& r : deliveries_csv_.rows) notes[r[0]] = &r;
+  int64_t invoices = 0;
+  for (const auto& invoice : invoices_csv_.rows) {
+    if (invoice[6] != "invoice") continue;
+    ++invoices;
+    const auto note = notes.find(invoice[8]);
+    ASSERT_NE(note, notes.end()) << invoice[0] << " names " << invoice[8];
+    const auto& d = *note->second;
+    EXPECT_EQ(d[1], invoice[1]) << "same customer";
+    EXPECT_EQ(d[2], invoice[7]) << "same contract";
+    EXPECT_EQ(d[3], invoice[0]) << "billed by the invoice naming it";
+    EXPECT_LE(date_of(d[4]), date_of(invoice[2])) << "delivered before it is invoiced";
+    if (!d[5].empty()) {
+      EXPECT_GT(date_of(d[5]), date_of(d[4])) << "received after shipping";
+      EXPECT_LE(date_of(d[5]), kGeneratorDefaultAsOf);
+    }
+  }
+  EXPECT_EQ(invoices, counts_.invoices);
+  EXPECT_EQ(static_cast<int64_t>(notes.size()), counts_.invoices);
 }
 
 TEST_F(GeneratedLedgerTest, IdsAreUniquePerFile) {
@@ -402,6 +431,17 @@ TEST(LedgerGenerator, DifferentSeedWritesDifferentFiles) {
   const auto a = ledger_files(first.path());
   const auto b = ledger_files(second.path());
   for (size_t file = 0; file < a.size(); ++file) EXPECT_NE(a[file], b[file]);
+}
+
+TEST(LedgerGenerator, WithoutDeliveriesTheOtherFilesAreTheSame) {
+  TempDir with("deliveries_on"), without("deliveries_off");
+  GeneratorOptions options = small_ledger(42);
+  ASSERT_TRUE(generate_ledger(options, with.path().string()));
+  options.deliveries = false;
+  ASSERT_TRUE(generate_ledger(options, without.path().string()));
+  EXPECT_TRUE(fs::exists(with.path() / "deliveries.csv"));
+  EXPECT_FALSE(fs::exists(without.path() / "deliveries.csv"));
+  EXPECT_EQ(ledger_files(with.path()), ledger_files(without.path()));
 }
 
 TEST(LedgerGenerator, NoCustomersWritesHeadersOnly) {

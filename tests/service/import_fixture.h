@@ -55,7 +55,7 @@ inline void write_file(const fs::path& path, std::string_view bytes) {
 
 //! Everything a store holds, one readable line per row, for "nothing changed" comparisons.
 struct StoreDump {
-  std::vector<std::string> customers, documents, payments, allocations, changes;
+  std::vector<std::string> customers, documents, deliveries, payments, allocations, changes;
   int64_t ledger_version = 0;
 
   bool operator==(const StoreDump&) const = default;
@@ -77,6 +77,12 @@ inline StoreDump dump(Store& store) {
         "{} {} {} {} {} {} {} {} {}|{}", i.id, i.external_id, i.customer_id,
         i.doc_type == DocType::kCreditNote ? "credit_note" : "invoice", i.invoice_date.to_string(),
         i.due_date.to_string(), i.currency.code_view(), i.amount, i.contract_id, i.reference));
+  });
+  store.read_deliveries([&](const Delivery& v) {
+    d.deliveries.push_back(fmt::format(
+        "{} {} {} {} {} {} {}|{}|{}", v.id, v.external_id, v.customer_id, v.contract_id,
+        v.invoice_id, v.delivery_date.to_string(),
+        v.received_date ? v.received_date->to_string() : "-", v.received_by, v.reference));
   });
   store.read_payments(ReadMode::kFull, [&](const Payment& p) {
     d.payments.push_back(fmt::format("{} {} {} {} {} {} {}", p.id, p.external_id, p.customer_id,
@@ -103,6 +109,7 @@ inline void PrintTo(const StoreDump& d, std::ostream* os) {
   *os << "ledger_version " << d.ledger_version;
   list("customers", d.customers);
   list("documents", d.documents);
+  list("deliveries", d.deliveries);
   list("payments", d.payments);
   list("allocations", d.allocations);
   list("changes", d.changes);

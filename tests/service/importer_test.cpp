@@ -32,6 +32,8 @@ constexpr const char* kInvoicesHeader =
     "invoice_id,customer_id,invoice_date,due_date,currency,amount,doc_type\n";
 constexpr const char* kPaymentsHeader = "payment_id,customer_id,payment_date,currency,amount\n";
 constexpr const char* kAllocationsHeader = "invoice_id,payment_id,credit_note_id,amount,date\n";
+constexpr const char* kDeliveriesHeader =
+    "delivery_id,customer_id,contract_id,invoice_id,delivery_date,received_date\n";
 
 std::string csv(const char* header, std::initializer_list<const char*> rows) {
   std::string text = header;
@@ -203,6 +205,7 @@ struct Rejection {
 constexpr const char* kNewInvoice = "I9,C1,2026-03-01,2026-03-31,CNY,10.00,invoice";
 constexpr const char* kNewPayment = "P9,C1,2026-03-01,CNY,10.00";
 constexpr const char* kNewAllocation = "I3,P3,,1000,2026-02-02";
+constexpr const char* kNewDelivery = "D9,C1,HT-1,I1,2026-01-08,2026-01-09";
 
 const Rejection kRejections[] = {
     {"MissingRequiredColumn", "invoices.csv",
@@ -316,6 +319,26 @@ const Rejection kRejections[] = {
     {"DuplicateAllocation", "allocations.csv",
      csv(kAllocationsHeader, {kNewAllocation, "I3,P3,,500,2026-02-02"}), "allocations.csv:3",
      "invoice_id", "duplicate allocation"},
+    {"MissingDeliveryDate", "deliveries.csv", csv(kDeliveriesHeader, {kNewDelivery, "D10,C1,,,,"}),
+     "deliveries.csv:3", "delivery_date", "required value missing"},
+    {"DeliveryToUnknownCustomer", "deliveries.csv",
+     csv(kDeliveriesHeader, {kNewDelivery, "D10,C404,,,2026-01-08,"}), "deliveries.csv:3",
+     "customer_id", "unknown customer 'C404'"},
+    {"DeliveryBilledByUnknownInvoice", "deliveries.csv",
+     csv(kDeliveriesHeader, {kNewDelivery, "D10,C1,,I404,2026-01-08,"}), "deliveries.csv:3",
+     "invoice_id", "unknown invoice 'I404'"},
+    {"DeliveryBilledByAnotherCustomersInvoice", "deliveries.csv",
+     csv(kDeliveriesHeader, {kNewDelivery, "D10,C1,,I2,2026-01-08,"}), "deliveries.csv:3",
+     "invoice_id", "invoice 'I2' belongs to customer 'C2', the delivery to customer 'C1'"},
+    {"DeliveryBilledByACreditNote", "deliveries.csv",
+     csv(kDeliveriesHeader, {kNewDelivery, "D10,C1,,CN1,2026-01-08,"}), "deliveries.csv:3",
+     "invoice_id", "'CN1' is a credit note"},
+    {"DeliveryReceivedBeforeShipped", "deliveries.csv",
+     csv(kDeliveriesHeader, {kNewDelivery, "D10,C1,,I1,2026-01-08,2026-01-07"}), "deliveries.csv:3",
+     "received_date", "2026-01-07 is before the delivery date 2026-01-08"},
+    {"DuplicateDeliveryId", "deliveries.csv",
+     csv(kDeliveriesHeader, {kNewDelivery, "D9,C1,,,2026-01-10,"}), "deliveries.csv:3",
+     "delivery_id", "duplicate id 'D9' (first on line 2)"},
 };
 
 void PrintTo(const Rejection& rejection, std::ostream* os) {
@@ -733,6 +756,101 @@ TEST_F(ImporterTest, GivenABadFlagOrCountry_WhenImported_ThenTheCellIsNamed) {
             "customers.csv:2: blacklisted: 'maybe' is not true or false");
   EXPECT_EQ(failure.errors[1].where, "customers.csv:3");
   EXPECT_EQ(failure.errors[1].field, "country");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery notes: the link contract → delivery → invoice.
+
+Files with_contracts(Files files) {
+  for (auto& [name, content] : files) {
+    if (name != "invoices.csv") continue;
+    content = csv("invoice_id,customer_id,invoice_date,due_date,currency,amount,contract_id\n",
+                  {"I1,C1,2026-01-10,2026-02-09,CNY,100.00,HT-1",
+                   "I5,C1,2026-03-01,2026-03-31,CNY,80.00,HT-2"});
+  }
+  return files;
+}
+
+std::vector<Delivery> deliveries_in(Store& store) {
+  std::vector<Delivery> deliveries;
+  store.read_deliveries([&](const Delivery& d) { deliveries.push_back(d); });
+  return deliveries;
+}
+
+TEST_F(ImporterTest, GivenDeliveryNotes_WhenImported_ThenEachIsLinkedToItsInvoiceOrNone) {
+  import_ok(with_contracts(base_ledger()));
+  const ImportSummary summary = import_ok(
+      {{"deliveries.csv",
+        "delivery_id,customer_id,contract_id,invoice_id,delivery_date,received_date,received_by,"
+        "reference\n"
+        "DN1,C1,HT-1,I1,2026-01-08,2026-01-09,王伟,truck 7\n"
+        "DN2,C1,,I1,2026-01-09,,,\n"
+        "DN3,C1,HT-2,,2026-06-20,,,\n"}});
+  EXPECT_EQ(summary.deliveries.added, 3);
+
+  const std::vector<Delivery> stored = deliveries_in(store());
+  ASSERT_EQ(stored.size(), 3u);
+  const int64_t i1 = find_invoice(store(), "I1")->id;
+  EXPECT_EQ(stored[0].external_id, "DN1");
+  EXPECT_EQ(stored[0].invoice_id, i1);
+  EXPECT_EQ(stored[0].customer_id, find_customer(store(), "C1")->id);
+  EXPECT_EQ(stored[0].contract_id, "HT-1");
+  EXPECT_EQ(stored[0].received_date->to_string(), "2026-01-09");
+  EXPECT_EQ(stored[0].received_by, "王伟");
+  EXPECT_EQ(stored[0].reference, "truck 7");
+  EXPECT_EQ(stored[1].invoice_id, i1);  // two deliveries billed by one invoice
+  EXPECT_FALSE(stored[1].received_date);
+  EXPECT_EQ(stored[2].invoice_id, 0);  // delivered, not invoiced yet
+}
+
+TEST_F(ImporterTest, GivenAStoredDelivery_WhenItIsInvoicedAndSignedFor_ThenUpdatedAndRecorded) {
+  import_ok(with_contracts(base_ledger()));
+  import_ok({{"deliveries.csv", csv(kDeliveriesHeader, {"DN3,C1,HT-2,,2026-02-27,"})}});
+  // The same file again changes nothing.
+  const StoreDump before = dump(store());
+  const ImportSummary again =
+      import_ok({{"deliveries.csv", csv(kDeliveriesHeader, {"DN3,C1,HT-2,,2026-02-27,"})}});
+  EXPECT_EQ(again.deliveries.unchanged, 1);
+  EXPECT_EQ(dump(store()), before);
+
+  ImportOptions as_finance;
+  as_finance.actor = "finance.li";
+  const ImportSummary invoiced = import_ok(
+      {{"deliveries.csv", csv(kDeliveriesHeader, {"DN3,C1,HT-2,I5,2026-02-27,2026-03-02"})}},
+      as_finance);
+  EXPECT_EQ(invoiced.deliveries.updated, 1);
+  EXPECT_EQ(deliveries_in(store())[0].invoice_id, find_invoice(store(), "I5")->id);
+  std::vector<std::string> changed;
+  for (const ChangeRecord& r : changes_of(store(), "delivery")) {
+    EXPECT_EQ(r.key, "DN3");
+    EXPECT_EQ(r.actor, "finance.li");
+    changed.push_back(fmt::format("{}: '{}' -> '{}'", r.field, r.old_value, r.new_value));
+  }
+  EXPECT_THAT(changed, ::testing::ElementsAre("invoice_id: '' -> 'I5'",
+                                              "received_date: '' -> '2026-03-02'"));
+}
+
+TEST_F(ImporterTest, GivenADeliveryUnderAnotherContractThanItsInvoice_WhenImported_ThenRejected) {
+  import_ok(with_contracts(base_ledger()));
+  const StoreDump before = dump(store());
+  const ImportFailure failure =
+      import_failing({{"deliveries.csv", csv(kDeliveriesHeader, {"DN1,C1,HT-2,I1,2026-01-08,"})}});
+  ASSERT_EQ(failure.errors.size(), 1u) << describe(failure);
+  EXPECT_EQ(failure.errors[0].to_string(),
+            "deliveries.csv:2: contract_id: 'HT-2' differs from contract 'HT-1' of invoice 'I1'");
+  EXPECT_EQ(dump(store()), before);
+}
+
+TEST_F(ImporterTest, GivenAStoredDelivery_WhenItsInvoiceMovesToAnotherCustomer_ThenRejected) {
+  import_ok(with_contracts(base_ledger()));
+  import_ok({{"deliveries.csv", csv(kDeliveriesHeader, {"DN1,C1,HT-1,I1,2026-01-08,"})}});
+  const StoreDump before = dump(store());
+  const ImportFailure failure = import_failing(
+      {{"invoices.csv", csv(kInvoicesHeader, {"I1,C4,2026-01-10,2026-02-09,CNY,100.00,invoice"})},
+       {"allocations.csv", csv(kAllocationsHeader, {})}});
+  EXPECT_THAT(wheres_and_fields(failure), Contains("deliveries (stored) 'DN1' invoice_id"))
+      << describe(failure);
+  EXPECT_EQ(dump(store()), before);
 }
 
 }  // namespace
