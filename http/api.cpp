@@ -108,12 +108,24 @@ std::optional<Response> read_string_fields(const nlohmann::json& body, StringFie
   return std::nullopt;
 }
 
+nlohmann::ordered_json json_object(nlohmann::ordered_json::initializer_list_t members) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  auto& object = json.get_ref<nlohmann::ordered_json::object_t&>();
+  object.reserve(members.size());
+  for (const auto& member : members) {
+    nlohmann::ordered_json pair = member.moved_or_copied();  // ["key", value]
+    auto& key_value = pair.get_ref<nlohmann::ordered_json::array_t&>();
+    object.emplace_back(std::move(key_value[0].get_ref<std::string&>()), std::move(key_value[1]));
+  }
+  return json;
+}
+
 Response list_json(nlohmann::ordered_json items, int64_t total, const Page& page) {
-  return Response::json(nlohmann::ordered_json{
-      {"items", std::move(items)},
-      {"total", total},
-      {"offset", page.offset},
-      {"limit", page.limit}}.dump());
+  return Response::json(json_object({{"items", std::move(items)},
+                                     {"total", total},
+                                     {"offset", page.offset},
+                                     {"limit", page.limit}})
+                            .dump());
 }
 
 Response bad_parameter(std::string_view field, std::string_view message) {

@@ -138,6 +138,12 @@ struct Page {
 };
 tl::expected<Page, Response> page_of(const Request& request);
 
+//! The object {{"key", value}, …}, built with room for every member first. nlohmann's own
+//! constructor adds members one at a time, and growing an ordered_json object copies every
+//! member already in it (their keys are const, so its vector cannot move them): nested arrays
+//! were deep-copied up to log2(n) times. Use it for the objects built per request.
+nlohmann::ordered_json json_object(nlohmann::ordered_json::initializer_list_t members);
+
 //! A list's answer: {"items", "total", "offset", "limit"}.
 Response list_json(nlohmann::ordered_json items, int64_t total, const Page& page);
 

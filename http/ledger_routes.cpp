@@ -81,19 +81,19 @@ ordered_json customer_item(const Snapshot& s, const CustomerIndex& index, uint32
   ordered_json balances = ordered_json::array();
   for (const CurrencyBalance& b : index.balances(c)) {
     const Currency& currency = s.currencies[b.currency];
-    balances.push_back({{"currency", currency.code_view()},
-                        {"open", money(b.open, currency)},
-                        {"overdue", money(b.overdue, currency)}});
+    balances.push_back(json_object({{"currency", currency.code_view()},
+                                    {"open", money(b.open, currency)},
+                                    {"overdue", money(b.overdue, currency)}}));
   }
-  return {{"id", s.customer_key[c]},
-          {"name", s.customer_name[c]},
-          {"collector", s.collectors.values[s.customer_collector[c]]},
-          {"region", s.regions.values[s.customer_region[c]]},
-          {"industry", s.industries.values[s.customer_industry[c]]},
-          {"grade", s.grades.values[s.customer_grade[c]]},
-          {"type", s.types.values[s.customer_type[c]]},
-          {"balances", std::move(balances)},
-          {"oldest_overdue_days", index.oldest_overdue_days(c)}};
+  return json_object({{"id", s.customer_key[c]},
+                      {"name", s.customer_name[c]},
+                      {"collector", s.collectors.values[s.customer_collector[c]]},
+                      {"region", s.regions.values[s.customer_region[c]]},
+                      {"industry", s.industries.values[s.customer_industry[c]]},
+                      {"grade", s.grades.values[s.customer_grade[c]]},
+                      {"type", s.types.values[s.customer_type[c]]},
+                      {"balances", std::move(balances)},
+                      {"oldest_overdue_days", index.oldest_overdue_days(c)}});
 }
 
 // GET /api/v1/customers?q=&collector=&region=&grade=&type=&overdue=true|false
@@ -243,29 +243,29 @@ std::map<std::string, int64_t> disputed_by_invoice(const std::vector<Dispute>& d
 }
 
 ordered_json customer_json(const Customer& c, const Policy& policy) {
-  ordered_json json{
-      {"id", c.external_id},
-      {"name", c.name},
-      {"currency", c.currency ? ordered_json(c.currency->code_view()) : nullptr},
-      {"payment_terms_days",
-       c.payment_terms_days ? ordered_json(*c.payment_terms_days) : ordered_json(nullptr)},
-      {"credit_limit", c.credit_limit && c.currency
-                           ? ordered_json(money(*c.credit_limit, *c.currency))
-                           : ordered_json(nullptr)},
-      {"credit_grade", c.credit_grade},
-      {"industry", c.industry},
-      {"region", c.region},
-      {"type", c.customer_type},
-      {"importance", c.importance},
-      {"collector", c.collector},
-      {"email", c.email},
-      {"phone", c.phone},
-      {"timezone", c.timezone},
-      {"language", c.language},
-      {"country", c.country},
-      {"do_not_contact", c.do_not_contact},
-      {"blacklisted", c.blacklisted},
-      {"variant", policy_variant(policy, c.external_id)}};
+  ordered_json json =
+      json_object({{"id", c.external_id},
+                   {"name", c.name},
+                   {"currency", c.currency ? ordered_json(c.currency->code_view()) : nullptr},
+                   {"payment_terms_days", c.payment_terms_days ? ordered_json(*c.payment_terms_days)
+                                                               : ordered_json(nullptr)},
+                   {"credit_limit", c.credit_limit && c.currency
+                                        ? ordered_json(money(*c.credit_limit, *c.currency))
+                                        : ordered_json(nullptr)},
+                   {"credit_grade", c.credit_grade},
+                   {"industry", c.industry},
+                   {"region", c.region},
+                   {"type", c.customer_type},
+                   {"importance", c.importance},
+                   {"collector", c.collector},
+                   {"email", c.email},
+                   {"phone", c.phone},
+                   {"timezone", c.timezone},
+                   {"language", c.language},
+                   {"country", c.country},
+                   {"do_not_contact", c.do_not_contact},
+                   {"blacklisted", c.blacklisted},
+                   {"variant", policy_variant(policy, c.external_id)}});
   return json;
 }
 
@@ -280,7 +280,7 @@ Result<ordered_json> ledger_json(const Snapshot& s, size_t c, Date today, const 
   const auto labels = buckets.labels();
   ordered_json currencies = ordered_json::array();
   for (const auto& [currency, row] : *aging) {
-    ordered_json entry{{"currency", currency.code_view()}};
+    ordered_json entry = json_object({{"currency", currency.code_view()}});
     for (size_t b = 0; b < labels.size(); ++b) entry[labels[b]] = money(row.buckets[b], currency);
     entry["open"] = money(row.open, currency);
     entry["unapplied"] = money(row.unapplied, currency);
@@ -301,7 +301,7 @@ Result<ordered_json> ledger_json(const Snapshot& s, size_t c, Date today, const 
     const std::string key = records.document_key(s.invoice_id[i]);
     const auto in_dispute = disputed.find(key);
     const auto it = records.document_by_id.find(s.invoice_id[i]);
-    open_invoices.push_back(
+    open_invoices.push_back(json_object(
         {{"id", key},
          {"invoice_date", Date(s.invoice_date[i]).to_string()},
          {"due_date", Date(s.invoice_due[i]).to_string()},
@@ -310,18 +310,18 @@ Result<ordered_json> ledger_json(const Snapshot& s, size_t c, Date today, const 
          {"open_amount", money(open, currency)},
          {"disputed", money(in_dispute == disputed.end() ? 0 : in_dispute->second, currency)},
          {"days_overdue", days_overdue},
-         {"contract_id", it == records.document_by_id.end() ? "" : it->second->contract_id}});
+         {"contract_id", it == records.document_by_id.end() ? "" : it->second->contract_id}}));
   }
   const Band* grade = oldest > 0 ? band_of(policy.overdue_grades, oldest) : nullptr;
   const Band* stage = oldest > 0 ? band_of(policy.stages, oldest) : nullptr;
-  return ordered_json{
-      {"aging", {{"buckets", labels}, {"currencies", std::move(currencies)}}},
-      {"classification",
-       {{"credit_grade", s.grades.values[s.customer_grade[c]]},
-        {"overdue_grade", grade ? ordered_json(grade->name) : ordered_json(nullptr)},
-        {"stage", stage ? ordered_json(stage->name) : ordered_json(nullptr)},
-        {"oldest_overdue_days", oldest}}},
-      {"open_invoices", std::move(open_invoices)}};
+  return json_object(
+      {{"aging", {{"buckets", labels}, {"currencies", std::move(currencies)}}},
+       {"classification",
+        {{"credit_grade", s.grades.values[s.customer_grade[c]]},
+         {"overdue_grade", grade ? ordered_json(grade->name) : ordered_json(nullptr)},
+         {"stage", stage ? ordered_json(stage->name) : ordered_json(nullptr)},
+         {"oldest_overdue_days", oldest}}},
+       {"open_invoices", std::move(open_invoices)}});
 }
 
 // What paid or credited an invoice: {"type": "payment"|"credit_note", "id", "amount", "date"}.
@@ -338,13 +338,14 @@ ordered_json settlement_json(const Allocation& a, const Currency& currency,
 // A delivery note: {"id", "contract_id", "delivery_date", "received_date", "received_by",
 // "reference"}, with "invoice_id" (null while not invoiced) when `with_invoice`.
 ordered_json delivery_json(const Delivery& d, const CustomerRecords& records, bool with_invoice) {
-  ordered_json json{{"id", d.external_id},
-                    {"contract_id", text_or_null(d.contract_id)},
-                    {"delivery_date", d.delivery_date.to_string()},
-                    {"received_date", d.received_date ? ordered_json(d.received_date->to_string())
-                                                      : ordered_json(nullptr)},
-                    {"received_by", d.received_by},
-                    {"reference", d.reference}};
+  ordered_json json =
+      json_object({{"id", d.external_id},
+                   {"contract_id", text_or_null(d.contract_id)},
+                   {"delivery_date", d.delivery_date.to_string()},
+                   {"received_date", d.received_date ? ordered_json(d.received_date->to_string())
+                                                     : ordered_json(nullptr)},
+                   {"received_by", d.received_by},
+                   {"reference", d.reference}});
   if (with_invoice) json["invoice_id"] = text_or_null(records.document_key(d.invoice_id));
   return json;
 }
@@ -385,17 +386,13 @@ ordered_json chain_json(const CustomerRecords& records) {
     ordered_json invoices = ordered_json::array();
     ordered_json credit_notes = ordered_json::array();
     for (const Invoice* d : documents) {
-      ordered_json entry{{"id", d->external_id},
-                         {"date", d->invoice_date.to_string()},
-                         {"currency", d->currency.code_view()},
-                         {"amount", money(d->amount, d->currency)}};
       if (d->doc_type == DocType::kCreditNote) {
-        credit_notes.push_back(std::move(entry));
+        credit_notes.push_back(json_object({{"id", d->external_id},
+                                            {"date", d->invoice_date.to_string()},
+                                            {"currency", d->currency.code_view()},
+                                            {"amount", money(d->amount, d->currency)}}));
         continue;
       }
-      entry["due_date"] = d->due_date.to_string();
-      entry["reference"] = d->reference;
-      entry["deliveries"] = deliveries_of(d->id, records);
       ordered_json settled = ordered_json::array();
       if (auto it = by_invoice.find(d->id); it != by_invoice.end()) {
         std::sort(it->second.begin(), it->second.end(),
@@ -404,8 +401,14 @@ ordered_json chain_json(const CustomerRecords& records) {
           settled.push_back(settlement_json(*a, d->currency, records));
         }
       }
-      entry["settled_by"] = std::move(settled);
-      invoices.push_back(std::move(entry));
+      invoices.push_back(json_object({{"id", d->external_id},
+                                      {"date", d->invoice_date.to_string()},
+                                      {"currency", d->currency.code_view()},
+                                      {"amount", money(d->amount, d->currency)},
+                                      {"due_date", d->due_date.to_string()},
+                                      {"reference", d->reference},
+                                      {"deliveries", deliveries_of(d->id, records)},
+                                      {"settled_by", std::move(settled)}}));
     }
     ordered_json pending = ordered_json::array();
     if (auto it = not_invoiced.find(contract); it != not_invoiced.end()) {
@@ -415,10 +418,10 @@ ordered_json chain_json(const CustomerRecords& records) {
       });
       for (const Delivery* d : it->second) pending.push_back(delivery_json(*d, records, false));
     }
-    contracts.push_back({{"contract_id", text_or_null(contract)},
-                         {"invoices", std::move(invoices)},
-                         {"credit_notes", std::move(credit_notes)},
-                         {"deliveries_not_invoiced", std::move(pending)}});
+    contracts.push_back(json_object({{"contract_id", text_or_null(contract)},
+                                     {"invoices", std::move(invoices)},
+                                     {"credit_notes", std::move(credit_notes)},
+                                     {"deliveries_not_invoiced", std::move(pending)}}));
   }
   return contracts;
 }
@@ -431,18 +434,18 @@ ordered_json payment_json(const Payment& p, const CustomerRecords& records) {
   for (const Allocation& a : records.allocations) {
     if (a.payment_id != p.id) continue;
     allocated += a.amount;
-    allocations.push_back({{"invoice_id", records.document_key(a.invoice_id)},
-                           {"amount", money(a.amount, p.currency)},
-                           {"date", a.date.to_string()}});
+    allocations.push_back(json_object({{"invoice_id", records.document_key(a.invoice_id)},
+                                       {"amount", money(a.amount, p.currency)},
+                                       {"date", a.date.to_string()}}));
   }
-  return {{"id", p.external_id},
-          {"payment_date", p.payment_date.to_string()},
-          {"currency", p.currency.code_view()},
-          {"amount", money(p.amount, p.currency)},
-          {"allocated", money(allocated, p.currency)},
-          {"unapplied", money(p.amount - allocated, p.currency)},
-          {"reference", p.reference},
-          {"allocations", std::move(allocations)}};
+  return json_object({{"id", p.external_id},
+                      {"payment_date", p.payment_date.to_string()},
+                      {"currency", p.currency.code_view()},
+                      {"amount", money(p.amount, p.currency)},
+                      {"allocated", money(allocated, p.currency)},
+                      {"unapplied", money(p.amount - allocated, p.currency)},
+                      {"reference", p.reference},
+                      {"allocations", std::move(allocations)}});
 }
 
 // The currency of a dispute: its invoice's.
@@ -456,23 +459,23 @@ std::optional<Currency> dispute_currency(const Dispute& d, const CustomerRecords
 ordered_json collection_json(const CustomerRecords& r, const Timestamp& now) {
   ordered_json contacts = ordered_json::array();
   for (const Contact& c : r.contacts) {
-    contacts.push_back({{"id", c.id},
-                        {"channel", c.channel},
-                        {"at", c.at},
-                        {"outcome", c.outcome},
-                        {"note", c.note},
-                        {"recorded_by", c.recorded_by}});
+    contacts.push_back(json_object({{"id", c.id},
+                                    {"channel", c.channel},
+                                    {"at", c.at},
+                                    {"outcome", c.outcome},
+                                    {"note", c.note},
+                                    {"recorded_by", c.recorded_by}}));
   }
   ordered_json promises = ordered_json::array();
   for (const Promise& p : r.promises) {
-    promises.push_back({{"id", p.id},
-                        {"amount", money(p.amount, p.currency)},
-                        {"currency", p.currency.code_view()},
-                        {"promised_date", p.promised_date.to_string()},
-                        {"invoice_ids", p.invoice_ids},
-                        {"status", promise_status_name(p.status)},
-                        {"created_at", p.created_at},
-                        {"recorded_by", p.recorded_by}});
+    promises.push_back(json_object({{"id", p.id},
+                                    {"amount", money(p.amount, p.currency)},
+                                    {"currency", p.currency.code_view()},
+                                    {"promised_date", p.promised_date.to_string()},
+                                    {"invoice_ids", p.invoice_ids},
+                                    {"status", promise_status_name(p.status)},
+                                    {"created_at", p.created_at},
+                                    {"recorded_by", p.recorded_by}}));
   }
   ordered_json disputes = ordered_json::array();
   for (const Dispute& d : r.disputes) {
@@ -485,54 +488,57 @@ ordered_json collection_json(const CustomerRecords& r, const Timestamp& now) {
       installments.push_back(
           {{"due_date", k.due.to_string()}, {"amount", money(k.amount, p.currency)}});
     }
-    plans.push_back({{"id", p.id},
-                     {"status", plan_status_name(p.status)},
-                     {"currency", p.currency.code_view()},
-                     {"total", money(p.total(), p.currency)},
-                     {"invoice_ids", p.invoice_ids},
-                     {"installments", std::move(installments)},
-                     {"note", p.note},
-                     {"created_at", p.created_at},
-                     {"recorded_by", p.recorded_by}});
+    plans.push_back(json_object({{"id", p.id},
+                                 {"status", plan_status_name(p.status)},
+                                 {"currency", p.currency.code_view()},
+                                 {"total", money(p.total(), p.currency)},
+                                 {"invoice_ids", p.invoice_ids},
+                                 {"installments", std::move(installments)},
+                                 {"note", p.note},
+                                 {"created_at", p.created_at},
+                                 {"recorded_by", p.recorded_by}}));
   }
   ordered_json actions = ordered_json::array();
   for (const Action& a : r.actions) {
     ordered_json invoice_ids = ordered_json::array();
     for (int64_t key : a.invoice_keys) invoice_ids.push_back(r.document_key(key));
-    actions.push_back({{"id", a.id},
-                       {"kind", action_kind_name(a.kind)},
-                       {"level", a.level},
-                       {"channel", a.channel},
-                       {"planned_for", a.planned_for.to_string()},
-                       {"scheduled_at", a.scheduled_at},
-                       {"status", action_status_name(a.status)},
-                       {"amount", money(a.amount, a.currency)},
-                       {"currency", a.currency.code_view()},
-                       {"template", a.template_name},
-                       {"assigned_to", a.assigned_to},
-                       {"rule", a.rule},
-                       {"outcome", a.outcome},
-                       {"invoice_ids", std::move(invoice_ids)}});
+    actions.push_back(json_object({{"id", a.id},
+                                   {"kind", action_kind_name(a.kind)},
+                                   {"level", a.level},
+                                   {"channel", a.channel},
+                                   {"planned_for", a.planned_for.to_string()},
+                                   {"scheduled_at", a.scheduled_at},
+                                   {"status", action_status_name(a.status)},
+                                   {"amount", money(a.amount, a.currency)},
+                                   {"currency", a.currency.code_view()},
+                                   {"template", a.template_name},
+                                   {"assigned_to", a.assigned_to},
+                                   {"rule", a.rule},
+                                   {"outcome", a.outcome},
+                                   {"invoice_ids", std::move(invoice_ids)}}));
   }
   // The audit log keeps phones and e-mail addresses masked already; values written before
   // that rule, or quoted in free text, are masked here too.
   ordered_json activity = ordered_json::array();
   for (const AuditEntry& e : r.activity) {
     const ChangeRecord& change = e.change;
-    activity.push_back({{"id", e.id},
-                        {"at", change.at},
-                        {"actor", change.actor},
-                        {"role", change.role},
-                        {"entity", change.entity},
-                        {"key", change.key},
-                        {"field", change.field},
-                        {"old_value", mask_personal_data(change.old_value)},
-                        {"new_value", mask_personal_data(change.new_value)},
-                        {"request_id", change.request_id}});
+    activity.push_back(json_object({{"id", e.id},
+                                    {"at", change.at},
+                                    {"actor", change.actor},
+                                    {"role", change.role},
+                                    {"entity", change.entity},
+                                    {"key", change.key},
+                                    {"field", change.field},
+                                    {"old_value", mask_personal_data(change.old_value)},
+                                    {"new_value", mask_personal_data(change.new_value)},
+                                    {"request_id", change.request_id}}));
   }
-  return {{"contacts", std::move(contacts)}, {"promises", std::move(promises)},
-          {"disputes", std::move(disputes)}, {"payment_plans", std::move(plans)},
-          {"actions", std::move(actions)},   {"activity", std::move(activity)}};
+  return json_object({{"contacts", std::move(contacts)},
+                      {"promises", std::move(promises)},
+                      {"disputes", std::move(disputes)},
+                      {"payment_plans", std::move(plans)},
+                      {"actions", std::move(actions)},
+                      {"activity", std::move(activity)}});
 }
 
 // Moves the members of object `from` to the end of object `to` (update() would copy them).
@@ -572,6 +578,9 @@ Response customer_view(ApiContext& api, const Request& request) {
     records = read_records(**store, *customer, true);
   }
   ordered_json view{{"as_of", today.to_string()}, {"customer", customer_json(*customer, *policy)}};
+  // An ordered_json object is a vector of pairs with const keys: growing it copies every member
+  // (the whole document chain) instead of moving it. Room for all of the view's members first.
+  view.get_ref<ordered_json::object_t&>().reserve(16);
   if (const auto c = snapshot->customer_index(id)) {
     auto ledger = ledger_json(*snapshot, *c, today, *policy, records);
     if (!ledger) return invalid(ledger.error());
@@ -617,17 +626,17 @@ ordered_json invoice_json(const Invoice& d, const CustomerRecords& records, Date
   }
   const bool invoice = d.doc_type == DocType::kInvoice;
   const int64_t open = invoice ? d.amount - allocated : 0;
-  return {{"id", d.external_id},
-          {"type", invoice ? "invoice" : "credit_note"},
-          {"invoice_date", d.invoice_date.to_string()},
-          {"due_date", d.due_date.to_string()},
-          {"currency", d.currency.code_view()},
-          {"amount", money(d.amount, d.currency)},
-          {"open_amount", money(open, d.currency)},
-          {"status", open > 0 ? "open" : "paid"},
-          {"days_overdue", open > 0 ? std::max(0, today - d.due_date) : 0},
-          {"contract_id", d.contract_id},
-          {"reference", d.reference}};
+  return json_object({{"id", d.external_id},
+                      {"type", invoice ? "invoice" : "credit_note"},
+                      {"invoice_date", d.invoice_date.to_string()},
+                      {"due_date", d.due_date.to_string()},
+                      {"currency", d.currency.code_view()},
+                      {"amount", money(d.amount, d.currency)},
+                      {"open_amount", money(open, d.currency)},
+                      {"status", open > 0 ? "open" : "paid"},
+                      {"days_overdue", open > 0 ? std::max(0, today - d.due_date) : 0},
+                      {"contract_id", d.contract_id},
+                      {"reference", d.reference}});
 }
 
 // GET /api/v1/invoices?customer=ID&status=open|paid|all&limit=&offset= → {"items": [{"id",
@@ -707,9 +716,9 @@ Response invoice_view(ApiContext& api, const Request& request) {
     if (a.invoice_id == invoice->id) {
       allocations.push_back(settlement_json(a, invoice->currency, records));
     } else if (a.credit_note_id == invoice->id) {
-      allocations.push_back({{"invoice_id", records.document_key(a.invoice_id)},
-                             {"amount", money(a.amount, invoice->currency)},
-                             {"date", a.date.to_string()}});
+      allocations.push_back(json_object({{"invoice_id", records.document_key(a.invoice_id)},
+                                         {"amount", money(a.amount, invoice->currency)},
+                                         {"date", a.date.to_string()}}));
     }
   }
   json["allocations"] = std::move(allocations);

@@ -84,6 +84,7 @@ class Store {
   virtual void read_invoices(ReadMode mode, const std::function<void(const Invoice&)>& row) = 0;
   virtual void read_payments(ReadMode mode, const std::function<void(const Payment&)>& row) = 0;
   virtual void read_allocations(const std::function<void(const Allocation&)>& row) = 0;
+  //! Every delivery note, in no particular order.
   virtual void read_deliveries(const std::function<void(const Delivery&)>& row) = 0;
 
   //! Inserts rows whose `id` the caller assigned (greater than every stored id).

@@ -431,7 +431,7 @@ class SqliteStore final : public Store {
   }
 
   void read_deliveries(const std::function<void(const Delivery&)>& row) override {
-    read_deliveries_where("1 = ?", 1, row);
+    read_deliveries_where("1 = ?", 1, row);  // by customer, then id: the table's order
   }
 
   void insert_customers(std::span<const Customer> rows) override {
@@ -1689,9 +1689,11 @@ class SqliteStore final : public Store {
   static constexpr const char* kInsertDelivery =
       "INSERT INTO deliveries (customer_id, contract_id, invoice_id, delivery_date, "
       "received_date, received_by, reference, external_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  // By external id: the table has no index on `id` alone (see migration 011).
   static constexpr const char* kUpdateDelivery =
       "UPDATE deliveries SET customer_id = ?, contract_id = ?, invoice_id = ?, delivery_date = ?, "
-      "received_date = ?, received_by = ?, reference = ?, external_id = ? WHERE id = ?";
+      "received_date = ?, received_by = ?, reference = ?, external_id = ?8, id = ? "
+      "WHERE external_id = ?8";
   static constexpr const char* kInsertAllocation =
       "INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, "
       "allocation_date, id) VALUES (?, ?, ?, ?, ?, ?)";
@@ -1790,7 +1792,7 @@ class SqliteStore final : public Store {
     s.bind(10, inv.id);
   }
 
-  // Delivery notes matching `where` (one parameter, `value`), by id.
+  // Delivery notes matching `where` (one parameter, `value`), by customer and id.
   template <class Value>
   void read_deliveries_where(const char* where, const Value& value,
                              const std::function<void(const Delivery&)>& row) {
@@ -1798,7 +1800,7 @@ class SqliteStore final : public Store {
         cached(std::string("SELECT id, external_id, customer_id, contract_id, invoice_id, "
                            "delivery_date, received_date, received_by, reference "
                            "FROM deliveries WHERE ") +
-               where + " ORDER BY id");
+               where);
     SQLite::Statement& query = *prepared;
     query.bind(1, value);
     Delivery d;

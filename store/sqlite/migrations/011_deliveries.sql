@@ -1,18 +1,21 @@
 -- Delivery notes (发货单): the link between a contract and the invoice that bills the goods,
 -- so the document chain contract → delivery → invoice → payment can be followed from either
 -- end. A delivery not invoiced yet has no invoice_id.
+--
+-- Stored by customer (WITHOUT ROWID, keyed by customer_id first): the 360° view reads one
+-- customer's notes as one range of adjacent rows, with no second index to keep or to read.
+-- The importer names a note by its external id.
 CREATE TABLE deliveries (
-  id            INTEGER PRIMARY KEY,
-  external_id   TEXT    NOT NULL,
   customer_id   INTEGER NOT NULL REFERENCES customers (id),
+  id            INTEGER NOT NULL,
+  external_id   TEXT    NOT NULL,
   contract_id   TEXT    NOT NULL DEFAULT '',
   invoice_id    INTEGER REFERENCES invoices (id),
   delivery_date TEXT    NOT NULL,
   received_date TEXT    CHECK (received_date IS NULL OR received_date >= delivery_date),
   received_by   TEXT    NOT NULL DEFAULT '',
-  reference     TEXT    NOT NULL DEFAULT ''
-);
+  reference     TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (customer_id, id)
+) WITHOUT ROWID;
 
 CREATE UNIQUE INDEX deliveries_external_id ON deliveries (external_id);
-CREATE INDEX deliveries_customer ON deliveries (customer_id);
-CREATE INDEX deliveries_invoice ON deliveries (invoice_id) WHERE invoice_id IS NOT NULL;
