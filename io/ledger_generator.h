@@ -37,8 +37,9 @@ struct GeneratorCounts {
 };
 
 //! Writes customers.csv, invoices.csv, payments.csv, allocations.csv and, with
-//! `options.deliveries`, deliveries.csv into `dir` (created if needed), customer by customer with bounded memory; same options give byte-identical files.
-//! Fails on invalid options or when a file cannot be created or written, naming the path.
+//! `options.deliveries`, deliveries.csv into `dir` (created if needed), customer by customer with
+//! bounded memory; same options give byte-identical files. Fails on invalid options or when a file
+//! cannot be created or written, naming the path.
 Result<GeneratorCounts> generate_ledger(const GeneratorOptions& options, const std::string& dir);
 
 }  // namespace huikuan
