@@ -729,8 +729,8 @@ void Importer::read_deliveries() {
         }
         if (auto first = merge<Delivery, std::string>(
                 deliveries_, std::move(d), std::string(*id), r.line(),
-                [&](const Delivery& x) { return fields_of(x, customers_, documents_); },
-                "delivery", summary_.deliveries)) {
+                [&](const Delivery& x) { return fields_of(x, customers_, documents_); }, "delivery",
+                summary_.deliveries)) {
           r.error("delivery_id", fmt::format("duplicate id '{}' (first on line {})", *id, *first));
         }
       });
@@ -972,8 +972,7 @@ void Importer::write() {
   changes_.push_back(
       {now_, options_.actor, "import", source(), "rows", "",
        fmt::format("{}, {}, {}, {}, {}", counts("customers", summary_.customers),
-                   counts("invoices", summary_.invoices),
-                   counts("deliveries", summary_.deliveries),
+                   counts("invoices", summary_.invoices), counts("deliveries", summary_.deliveries),
                    counts("payments", summary_.payments),
                    counts("allocations", summary_.allocations)),
        source(), options_.role, options_.request_id});

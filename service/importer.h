@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 5> kLedgerFiles{
     "customers.csv", "invoices.csv", "deliveries.csv", "payments.csv", "allocations.csv"};
 
 struct ImportOptions {
-  std::string dir;  //!< holds any of kLedgerFiles
+  std::string dir;                 //!< holds any of kLedgerFiles
   std::string encoding = "utf-8";  //!< or "gb18030"
   std::string actor = "import";    //!< recorded with every change
   std::string role;                //!< the actor's role, when a signed-in user imports
