@@ -350,17 +350,37 @@ ordered_json delivery_json(const Delivery& d, const CustomerRecords& records, bo
   return json;
 }
 
-// The delivery notes billed by `invoice_id`, by delivery date.
-ordered_json deliveries_of(int64_t invoice_id, const CustomerRecords& records) {
-  std::vector<const Delivery*> billed;
+// The customer's delivery notes that `wanted` accepts, by delivery date.
+ordered_json deliveries_json(const CustomerRecords& records,
+                             const std::function<bool(const Delivery&)>& wanted) {
+  std::vector<const Delivery*> chosen;
   for (const Delivery& d : records.deliveries) {
-    if (d.invoice_id == invoice_id) billed.push_back(&d);
+    if (wanted(d)) chosen.push_back(&d);
   }
-  std::sort(billed.begin(), billed.end(), [](const Delivery* a, const Delivery* b) {
+  std::sort(chosen.begin(), chosen.end(), [](const Delivery* a, const Delivery* b) {
     return std::tie(a->delivery_date, a->external_id) < std::tie(b->delivery_date, b->external_id);
   });
   ordered_json json = ordered_json::array();
-  for (const Delivery* d : billed) json.push_back(delivery_json(*d, records, false));
+  for (const Delivery* d : chosen) json.push_back(delivery_json(*d, records, false));
+  return json;
+}
+
+// The delivery notes `invoice_id` bills.
+ordered_json deliveries_of(int64_t invoice_id, const CustomerRecords& records) {
+  return deliveries_json(records, [&](const Delivery& d) { return d.invoice_id == invoice_id; });
+}
+
+// What settled an invoice (settlement_json of each allocation to it), by date.
+ordered_json settled_by_json(const Invoice& invoice, const CustomerRecords& records) {
+  std::vector<const Allocation*> applied;
+  for (const Allocation& a : records.allocations) {
+    if (a.invoice_id == invoice.id) applied.push_back(&a);
+  }
+  std::sort(applied.begin(), applied.end(),
+            [](const Allocation* a, const Allocation* b) { return a->date < b->date; });
+  ordered_json json = ordered_json::array();
+  for (const Allocation* a : applied)
+    json.push_back(settlement_json(*a, invoice.currency, records));
   return json;
 }
 
@@ -368,15 +388,10 @@ ordered_json deliveries_of(int64_t invoice_id, const CustomerRecords& records) {
 // without one under "contract_id": null): each invoice with the delivery notes it bills and
 // what settled it, and under each contract the deliveries not invoiced yet.
 ordered_json chain_json(const CustomerRecords& records) {
-  std::map<int64_t, std::vector<const Allocation*>> by_invoice;
-  for (const Allocation& a : records.allocations) by_invoice[a.invoice_id].push_back(&a);
   std::map<std::string, std::vector<const Invoice*>> by_contract;
   for (const Invoice& d : records.documents) by_contract[d.contract_id].push_back(&d);
-  std::map<std::string, std::vector<const Delivery*>> not_invoiced;
   for (const Delivery& d : records.deliveries) {
-    if (d.invoice_id) continue;
-    not_invoiced[d.contract_id].push_back(&d);
-    by_contract[d.contract_id];  // a contract delivered on but not invoiced yet
+    if (!d.invoice_id) by_contract[d.contract_id];  // delivered on but not invoiced yet
   }
   ordered_json contracts = ordered_json::array();
   for (auto& [contract, documents] : by_contract) {
@@ -393,14 +408,6 @@ ordered_json chain_json(const CustomerRecords& records) {
                                             {"amount", money(d->amount, d->currency)}}));
         continue;
       }
-      ordered_json settled = ordered_json::array();
-      if (auto it = by_invoice.find(d->id); it != by_invoice.end()) {
-        std::sort(it->second.begin(), it->second.end(),
-                  [](const Allocation* a, const Allocation* b) { return a->date < b->date; });
-        for (const Allocation* a : it->second) {
-          settled.push_back(settlement_json(*a, d->currency, records));
-        }
-      }
       invoices.push_back(json_object({{"id", d->external_id},
                                       {"date", d->invoice_date.to_string()},
                                       {"currency", d->currency.code_view()},
@@ -408,16 +415,10 @@ ordered_json chain_json(const CustomerRecords& records) {
                                       {"due_date", d->due_date.to_string()},
                                       {"reference", d->reference},
                                       {"deliveries", deliveries_of(d->id, records)},
-                                      {"settled_by", std::move(settled)}}));
+                                      {"settled_by", settled_by_json(*d, records)}}));
     }
-    ordered_json pending = ordered_json::array();
-    if (auto it = not_invoiced.find(contract); it != not_invoiced.end()) {
-      std::sort(it->second.begin(), it->second.end(), [](const Delivery* a, const Delivery* b) {
-        return std::tie(a->delivery_date, a->external_id) <
-               std::tie(b->delivery_date, b->external_id);
-      });
-      for (const Delivery* d : it->second) pending.push_back(delivery_json(*d, records, false));
-    }
+    ordered_json pending = deliveries_json(
+        records, [&](const Delivery& d) { return !d.invoice_id && d.contract_id == contract; });
     contracts.push_back(json_object({{"contract_id", text_or_null(contract)},
                                      {"invoices", std::move(invoices)},
                                      {"credit_notes", std::move(credit_notes)},
@@ -682,13 +683,35 @@ Response list_invoices(ApiContext& api, const Request& request) {
   return list_json(std::move(items), total, *page);
 }
 
-// The customer row of a document's or payment's store customer id, if the caller sees it.
-std::optional<Customer> owner_in_scope(Store& store, const Request& request, int64_t customer_id) {
-  auto customer = store.find_customer_by_id(customer_id);
-  if (!customer || !scope_of(store, principal_of(request)).sees(customer->collector)) {
-    return std::nullopt;
+// A document, delivery note or payment named by the {id} path parameter, with its customer
+// and that customer's ledger records.
+template <class Record>
+struct Owned {
+  Record record;
+  Customer customer;
+  CustomerRecords records;
+
+  ordered_json customer_json() const {
+    return {{"id", customer.external_id}, {"name", customer.name}};
   }
-  return customer;
+};
+
+// What `find` (a Store lookup by external id) returns, or 404 naming `what` when there is no
+// such record or its customer is outside the caller's scope.
+template <class Record>
+tl::expected<Owned<Record>, Response> find_owned(
+    ApiContext& api, const Request& request, std::string_view what,
+    std::optional<Record> (Store::*find)(std::string_view)) {
+  auto store = api.stores.lease();
+  if (!store) return tl::unexpected(unavailable(store.error()));
+  auto record = ((**store).*find)(request.path_param("id"));
+  if (!record) return tl::unexpected(not_found(what));
+  auto customer = (*store)->find_customer_by_id(record->customer_id);
+  if (!customer || !scope_of(**store, principal_of(request)).sees(customer->collector)) {
+    return tl::unexpected(not_found(what));
+  }
+  CustomerRecords records = read_records(**store, *customer, false);
+  return Owned<Record>{std::move(*record), std::move(*customer), std::move(records)};
 }
 
 // GET /api/v1/invoices/{id} → the invoice (or credit note) as in the list, plus "customer":
@@ -698,19 +721,12 @@ std::optional<Customer> owner_in_scope(Store& store, const Request& request, int
 Response invoice_view(ApiContext& api, const Request& request) {
   if (auto unknown = unknown_parameter(request, {})) return *unknown;
   const Timestamp now = api.clock();
-  std::optional<Invoice> invoice;
-  std::optional<Customer> customer;
-  CustomerRecords records;
-  {
-    auto store = api.stores.lease();
-    if (!store) return unavailable(store.error());
-    invoice = (*store)->find_invoice(request.path_param("id"));
-    if (invoice) customer = owner_in_scope(**store, request, invoice->customer_id);
-    if (!customer) return not_found("invoice");
-    records = read_records(**store, *customer, false);
-  }
+  const auto owned = find_owned(api, request, "invoice", &Store::find_invoice);
+  if (!owned) return owned.error();
+  const Invoice* invoice = &owned->record;
+  const CustomerRecords& records = owned->records;
   ordered_json json = invoice_json(*invoice, records, now.local_date());
-  json["customer"] = {{"id", customer->external_id}, {"name", customer->name}};
+  json["customer"] = owned->customer_json();
   ordered_json allocations = ordered_json::array();
   for (const Allocation& a : records.allocations) {
     if (a.invoice_id == invoice->id) {
@@ -767,30 +783,16 @@ Response list_payments(ApiContext& api, const Request& request) {
 Response delivery_view(ApiContext& api, const Request& request) {
   if (auto unknown = unknown_parameter(request, {})) return *unknown;
   const Timestamp now = api.clock();
-  std::optional<Delivery> delivery;
-  std::optional<Customer> customer;
-  CustomerRecords records;
-  {
-    auto store = api.stores.lease();
-    if (!store) return unavailable(store.error());
-    delivery = (*store)->find_delivery(request.path_param("id"));
-    if (delivery) customer = owner_in_scope(**store, request, delivery->customer_id);
-    if (!customer) return not_found("delivery note");
-    records = read_records(**store, *customer, false);
-  }
-  ordered_json json = delivery_json(*delivery, records, true);
-  json["customer"] = {{"id", customer->external_id}, {"name", customer->name}};
+  const auto owned = find_owned(api, request, "delivery note", &Store::find_delivery);
+  if (!owned) return owned.error();
+  const CustomerRecords& records = owned->records;
+  ordered_json json = delivery_json(owned->record, records, true);
+  json["customer"] = owned->customer_json();
   json["invoice"] = nullptr;
-  if (auto it = records.document_by_id.find(delivery->invoice_id);
+  if (auto it = records.document_by_id.find(owned->record.invoice_id);
       it != records.document_by_id.end()) {
-    const Invoice& invoice = *it->second;
-    ordered_json billed = invoice_json(invoice, records, now.local_date());
-    ordered_json settled = ordered_json::array();
-    for (const Allocation& a : records.allocations) {
-      if (a.invoice_id == invoice.id)
-        settled.push_back(settlement_json(a, invoice.currency, records));
-    }
-    billed["settled_by"] = std::move(settled);
+    ordered_json billed = invoice_json(*it->second, records, now.local_date());
+    billed["settled_by"] = settled_by_json(*it->second, records);
     json["invoice"] = std::move(billed);
   }
   return Response::json(json.dump());
@@ -800,19 +802,10 @@ Response delivery_view(ApiContext& api, const Request& request) {
 // 404 when unknown or outside the caller's scope.
 Response payment_view(ApiContext& api, const Request& request) {
   if (auto unknown = unknown_parameter(request, {})) return *unknown;
-  std::optional<Payment> payment;
-  std::optional<Customer> customer;
-  CustomerRecords records;
-  {
-    auto store = api.stores.lease();
-    if (!store) return unavailable(store.error());
-    payment = (*store)->find_payment(request.path_param("id"));
-    if (payment) customer = owner_in_scope(**store, request, payment->customer_id);
-    if (!customer) return not_found("payment");
-    records = read_records(**store, *customer, false);
-  }
-  ordered_json json = payment_json(*payment, records);
-  json["customer"] = {{"id", customer->external_id}, {"name", customer->name}};
+  const auto owned = find_owned(api, request, "payment", &Store::find_payment);
+  if (!owned) return owned.error();
+  ordered_json json = payment_json(owned->record, owned->records);
+  json["customer"] = owned->customer_json();
   return Response::json(json.dump());
 }
 
