@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -17,13 +17,12 @@
 #include "core/personal_data.h"
 #include "engine/aging.h"
 #include "engine/customer_index.h"
+#include "http/json_writer.h"
 #include "service/collection_output.h"
 #include "service/collections.h"
 
 namespace huikuan::http {
 namespace {
-
-using nlohmann::ordered_json;
 
 // How much of a customer's history the 360° view shows: the newest records of each kind.
 constexpr size_t kRecentPayments = 20;
@@ -39,8 +38,9 @@ std::string money(int64_t minor, const Currency& currency) {
 }
 
 // null for text that is not set.
-ordered_json text_or_null(const std::string& text) {
-  return text.empty() ? ordered_json(nullptr) : ordered_json(text);
+std::optional<std::string_view> text_or_null(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
 }
 
 // The customer list's index for the current snapshot, day and policy, built by the first request
@@ -77,23 +77,27 @@ std::optional<std::vector<uint32_t>> scope_codes(const Scope& scope, const Snaps
   return codes;
 }
 
-ordered_json customer_item(const Snapshot& s, const CustomerIndex& index, uint32_t c) {
-  ordered_json balances = ordered_json::array();
-  for (const CurrencyBalance& b : index.balances(c)) {
-    const Currency& currency = s.currencies[b.currency];
-    balances.push_back(json_object({{"currency", currency.code_view()},
-                                    {"open", money(b.open, currency)},
-                                    {"overdue", money(b.overdue, currency)}}));
-  }
-  return json_object({{"id", s.customer_key[c]},
-                      {"name", s.customer_name[c]},
-                      {"collector", s.collectors.values[s.customer_collector[c]]},
-                      {"region", s.regions.values[s.customer_region[c]]},
-                      {"industry", s.industries.values[s.customer_industry[c]]},
-                      {"grade", s.grades.values[s.customer_grade[c]]},
-                      {"type", s.types.values[s.customer_type[c]]},
-                      {"balances", std::move(balances)},
-                      {"oldest_overdue_days", index.oldest_overdue_days(c)}});
+void write_customer_item(JsonWriter& w, const Snapshot& s, const CustomerIndex& index, uint32_t c) {
+  w.object([&] {
+    w.field("id", s.customer_key[c]);
+    w.field("name", s.customer_name[c]);
+    w.field("collector", s.collectors.values[s.customer_collector[c]]);
+    w.field("region", s.regions.values[s.customer_region[c]]);
+    w.field("industry", s.industries.values[s.customer_industry[c]]);
+    w.field("grade", s.grades.values[s.customer_grade[c]]);
+    w.field("type", s.types.values[s.customer_type[c]]);
+    w.array_field("balances", [&] {
+      for (const CurrencyBalance& b : index.balances(c)) {
+        const Currency& currency = s.currencies[b.currency];
+        w.object([&] {
+          w.field("currency", currency.code_view());
+          w.field("open", money(b.open, currency));
+          w.field("overdue", money(b.overdue, currency));
+        });
+      }
+    });
+    w.field("oldest_overdue_days", index.oldest_overdue_days(c));
+  });
 }
 
 // GET /api/v1/customers?q=&collector=&region=&grade=&type=&overdue=true|false
@@ -151,15 +155,17 @@ Response list_customers(ApiContext& api, CustomerIndexCache& cache, const Reques
   const Date today = api.clock().local_date();
   const auto index = cache.get(snapshot, today, api.policy.get());
   const CustomerPage found = index->find(*snapshot, query);
-  ordered_json items = ordered_json::array();
-  for (uint32_t c : found.customers) items.push_back(customer_item(*snapshot, *index, c));
-  return Response::json(ordered_json{
-      {"as_of", today.to_string()},
-      {"items", std::move(items)},
-      {"total", found.total},
-      {"offset", page->offset},
-      {"limit",
-       page->limit}}.dump());
+  JsonWriter w;
+  w.object([&] {
+    w.field("as_of", today.to_string());
+    w.array_field("items", [&] {
+      for (uint32_t c : found.customers) write_customer_item(w, *snapshot, *index, c);
+    });
+    w.field("total", found.total);
+    w.field("offset", page->offset);
+    w.field("limit", page->limit);
+  });
+  return Response::json(w.text());
 }
 
 // ---- the 360° view ---------------------------------------------------------------------------
@@ -242,117 +248,147 @@ std::map<std::string, int64_t> disputed_by_invoice(const std::vector<Dispute>& d
   return disputed;
 }
 
-ordered_json customer_json(const Customer& c, const Policy& policy) {
-  ordered_json json =
-      json_object({{"id", c.external_id},
-                   {"name", c.name},
-                   {"currency", c.currency ? ordered_json(c.currency->code_view()) : nullptr},
-                   {"payment_terms_days", c.payment_terms_days ? ordered_json(*c.payment_terms_days)
-                                                               : ordered_json(nullptr)},
-                   {"credit_limit", c.credit_limit && c.currency
-                                        ? ordered_json(money(*c.credit_limit, *c.currency))
-                                        : ordered_json(nullptr)},
-                   {"credit_grade", c.credit_grade},
-                   {"industry", c.industry},
-                   {"region", c.region},
-                   {"type", c.customer_type},
-                   {"importance", c.importance},
-                   {"collector", c.collector},
-                   {"email", c.email},
-                   {"phone", c.phone},
-                   {"timezone", c.timezone},
-                   {"language", c.language},
-                   {"country", c.country},
-                   {"do_not_contact", c.do_not_contact},
-                   {"blacklisted", c.blacklisted},
-                   {"variant", policy_variant(policy, c.external_id)}});
-  return json;
+void write_customer(JsonWriter& w, const Customer& c, const Policy& policy) {
+  w.object([&] {
+    w.field("id", c.external_id);
+    w.field("name", c.name);
+    w.key("currency");
+    if (c.currency) {
+      w.value(c.currency->code_view());
+    } else {
+      w.value(nullptr);
+    }
+    w.field("payment_terms_days", c.payment_terms_days);
+    w.key("credit_limit");
+    if (c.credit_limit && c.currency) {
+      w.value(money(*c.credit_limit, *c.currency));
+    } else {
+      w.value(nullptr);
+    }
+    w.field("credit_grade", c.credit_grade);
+    w.field("industry", c.industry);
+    w.field("region", c.region);
+    w.field("type", c.customer_type);
+    w.field("importance", c.importance);
+    w.field("collector", c.collector);
+    w.field("email", c.email);
+    w.field("phone", c.phone);
+    w.field("timezone", c.timezone);
+    w.field("language", c.language);
+    w.field("country", c.country);
+    w.field("do_not_contact", c.do_not_contact);
+    w.field("blacklisted", c.blacklisted);
+    w.field("variant", policy_variant(policy, c.external_id));
+  });
 }
 
-// The customer's aging and open invoices from the snapshot (position c) as of `today`, and its
-// overdue grade and stage by its oldest overdue item.
-Result<ordered_json> ledger_json(const Snapshot& s, size_t c, Date today, const Policy& policy,
-                                 const CustomerRecords& records) {
+// The members "aging", "classification" and "open_invoices" of the customer at position c of
+// the snapshot, as of `today`: its overdue grade and stage by its oldest overdue item.
+Result<void> write_ledger(JsonWriter& w, const Snapshot& s, size_t c, Date today,
+                          const Policy& policy, const CustomerRecords& records) {
   AgingBuckets buckets;
   buckets.upper_bounds = policy.aging_buckets;
   const auto aging = age_customer(s, c, today, buckets);
   if (!aging) return tl::unexpected(aging.error());
-  const auto labels = buckets.labels();
-  ordered_json currencies = ordered_json::array();
-  for (const auto& [currency, row] : *aging) {
-    ordered_json entry = json_object({{"currency", currency.code_view()}});
-    for (size_t b = 0; b < labels.size(); ++b) entry[labels[b]] = money(row.buckets[b], currency);
-    entry["open"] = money(row.open, currency);
-    entry["unapplied"] = money(row.unapplied, currency);
-    entry["net"] = money(row.net, currency);
-    currencies.push_back(std::move(entry));
-  }
-
-  const auto disputed = disputed_by_invoice(records.disputes);
-  ordered_json open_invoices = ordered_json::array();
+  struct OpenItem {
+    uint32_t invoice;
+    int64_t open;
+    int32_t days_overdue;
+  };
+  std::vector<OpenItem> open_items;
   int32_t oldest = 0;
   for (uint32_t i = s.invoice_begin(c); i < s.invoice_end[c]; ++i) {
     if (s.invoice_date[i] > today.days()) continue;
     const int64_t open = s.invoice_amount[i] - s.allocated_by(i, today.days());
     if (open == 0) continue;
-    const Currency& currency = s.currencies[s.invoice_currency[i]];
     const int32_t days_overdue = std::max(0, today.days() - s.invoice_due[i]);
     oldest = std::max(oldest, days_overdue);
-    const std::string key = records.document_key(s.invoice_id[i]);
-    const auto in_dispute = disputed.find(key);
-    const auto it = records.document_by_id.find(s.invoice_id[i]);
-    open_invoices.push_back(json_object(
-        {{"id", key},
-         {"invoice_date", Date(s.invoice_date[i]).to_string()},
-         {"due_date", Date(s.invoice_due[i]).to_string()},
-         {"currency", currency.code_view()},
-         {"amount", money(s.invoice_amount[i], currency)},
-         {"open_amount", money(open, currency)},
-         {"disputed", money(in_dispute == disputed.end() ? 0 : in_dispute->second, currency)},
-         {"days_overdue", days_overdue},
-         {"contract_id", it == records.document_by_id.end() ? "" : it->second->contract_id}}));
+    open_items.push_back({i, open, days_overdue});
   }
+
+  const auto labels = buckets.labels();
+  w.object_field("aging", [&] {
+    w.field("buckets", labels);
+    w.array_field("currencies", [&] {
+      for (const auto& [currency, row] : *aging) {
+        w.object([&] {
+          w.field("currency", currency.code_view());
+          for (size_t b = 0; b < labels.size(); ++b) {
+            w.field(labels[b], money(row.buckets[b], currency));
+          }
+          w.field("open", money(row.open, currency));
+          w.field("unapplied", money(row.unapplied, currency));
+          w.field("net", money(row.net, currency));
+        });
+      }
+    });
+  });
   const Band* grade = oldest > 0 ? band_of(policy.overdue_grades, oldest) : nullptr;
   const Band* stage = oldest > 0 ? band_of(policy.stages, oldest) : nullptr;
-  return json_object(
-      {{"aging", {{"buckets", labels}, {"currencies", std::move(currencies)}}},
-       {"classification",
-        {{"credit_grade", s.grades.values[s.customer_grade[c]]},
-         {"overdue_grade", grade ? ordered_json(grade->name) : ordered_json(nullptr)},
-         {"stage", stage ? ordered_json(stage->name) : ordered_json(nullptr)},
-         {"oldest_overdue_days", oldest}}},
-       {"open_invoices", std::move(open_invoices)}});
+  w.object_field("classification", [&] {
+    w.field("credit_grade", s.grades.values[s.customer_grade[c]]);
+    w.field("overdue_grade", grade ? std::optional(grade->name) : std::nullopt);
+    w.field("stage", stage ? std::optional(stage->name) : std::nullopt);
+    w.field("oldest_overdue_days", oldest);
+  });
+  const auto disputed = disputed_by_invoice(records.disputes);
+  w.array_field("open_invoices", [&] {
+    for (const OpenItem& item : open_items) {
+      const uint32_t i = item.invoice;
+      const Currency& currency = s.currencies[s.invoice_currency[i]];
+      const auto document = records.document_by_id.find(s.invoice_id[i]);
+      const bool known = document != records.document_by_id.end();
+      const auto in_dispute = known ? disputed.find(document->second->external_id) : disputed.end();
+      w.object([&] {
+        w.field("id", known ? std::string_view(document->second->external_id) : "");
+        w.field("invoice_date", Date(s.invoice_date[i]).to_string());
+        w.field("due_date", Date(s.invoice_due[i]).to_string());
+        w.field("currency", currency.code_view());
+        w.field("amount", money(s.invoice_amount[i], currency));
+        w.field("open_amount", money(item.open, currency));
+        w.field("disputed", money(in_dispute == disputed.end() ? 0 : in_dispute->second, currency));
+        w.field("days_overdue", item.days_overdue);
+        w.field("contract_id", known ? std::string_view(document->second->contract_id) : "");
+      });
+    }
+  });
+  return {};
 }
 
 // What paid or credited an invoice: {"type": "payment"|"credit_note", "id", "amount", "date"}.
-ordered_json settlement_json(const Allocation& a, const Currency& currency,
-                             const CustomerRecords& records) {
+void write_settlement(JsonWriter& w, const Allocation& a, const Currency& currency,
+                      const CustomerRecords& records) {
   const bool payment = a.payment_id != 0;
-  return {
-      {"type", payment ? "payment" : "credit_note"},
-      {"id", payment ? records.payment_key(a.payment_id) : records.document_key(a.credit_note_id)},
-      {"amount", money(a.amount, currency)},
-      {"date", a.date.to_string()}};
+  w.object([&] {
+    w.field("type", payment ? "payment" : "credit_note");
+    w.field("id",
+            payment ? records.payment_key(a.payment_id) : records.document_key(a.credit_note_id));
+    w.field("amount", money(a.amount, currency));
+    w.field("date", a.date.to_string());
+  });
 }
 
-// A delivery note: {"id", "contract_id", "delivery_date", "received_date", "received_by",
-// "reference"}, with "invoice_id" (null while not invoiced) when `with_invoice`.
-ordered_json delivery_json(const Delivery& d, const CustomerRecords& records, bool with_invoice) {
-  ordered_json json =
-      json_object({{"id", d.external_id},
-                   {"contract_id", text_or_null(d.contract_id)},
-                   {"delivery_date", d.delivery_date.to_string()},
-                   {"received_date", d.received_date ? ordered_json(d.received_date->to_string())
-                                                     : ordered_json(nullptr)},
-                   {"received_by", d.received_by},
-                   {"reference", d.reference}});
-  if (with_invoice) json["invoice_id"] = text_or_null(records.document_key(d.invoice_id));
-  return json;
+// The members of a delivery note: "id", "contract_id", "delivery_date", "received_date",
+// "received_by", "reference", and "invoice_id" (null while not invoiced) when `with_invoice`.
+void delivery_members(JsonWriter& w, const Delivery& d, const CustomerRecords& records,
+                      bool with_invoice) {
+  w.field("id", d.external_id);
+  w.field("contract_id", text_or_null(d.contract_id));
+  w.field("delivery_date", d.delivery_date.to_string());
+  w.key("received_date");
+  if (d.received_date) {
+    w.value(d.received_date->to_string());
+  } else {
+    w.value(nullptr);
+  }
+  w.field("received_by", d.received_by);
+  w.field("reference", d.reference);
+  if (with_invoice) w.field("invoice_id", text_or_null(records.document_key(d.invoice_id)));
 }
 
 // The customer's delivery notes that `wanted` accepts, by delivery date.
-ordered_json deliveries_json(const CustomerRecords& records,
-                             const std::function<bool(const Delivery&)>& wanted) {
+void write_deliveries(JsonWriter& w, const CustomerRecords& records,
+                      const std::function<bool(const Delivery&)>& wanted) {
   std::vector<const Delivery*> chosen;
   for (const Delivery& d : records.deliveries) {
     if (wanted(d)) chosen.push_back(&d);
@@ -360,93 +396,104 @@ ordered_json deliveries_json(const CustomerRecords& records,
   std::sort(chosen.begin(), chosen.end(), [](const Delivery* a, const Delivery* b) {
     return std::tie(a->delivery_date, a->external_id) < std::tie(b->delivery_date, b->external_id);
   });
-  ordered_json json = ordered_json::array();
-  for (const Delivery* d : chosen) json.push_back(delivery_json(*d, records, false));
-  return json;
+  w.array([&] {
+    for (const Delivery* d : chosen) w.object([&] { delivery_members(w, *d, records, false); });
+  });
 }
 
 // The delivery notes `invoice_id` bills.
-ordered_json deliveries_of(int64_t invoice_id, const CustomerRecords& records) {
-  return deliveries_json(records, [&](const Delivery& d) { return d.invoice_id == invoice_id; });
+void write_deliveries_of(JsonWriter& w, int64_t invoice_id, const CustomerRecords& records) {
+  write_deliveries(w, records, [&](const Delivery& d) { return d.invoice_id == invoice_id; });
 }
 
-// What settled an invoice (settlement_json of each allocation to it), by date.
-ordered_json settled_by_json(const Invoice& invoice, const CustomerRecords& records) {
+// What settled an invoice (write_settlement of each allocation to it), by date.
+void write_settled_by(JsonWriter& w, const Invoice& invoice, const CustomerRecords& records) {
   std::vector<const Allocation*> applied;
   for (const Allocation& a : records.allocations) {
     if (a.invoice_id == invoice.id) applied.push_back(&a);
   }
   std::sort(applied.begin(), applied.end(),
             [](const Allocation* a, const Allocation* b) { return a->date < b->date; });
-  ordered_json json = ordered_json::array();
-  for (const Allocation* a : applied)
-    json.push_back(settlement_json(*a, invoice.currency, records));
-  return json;
+  w.array([&] {
+    for (const Allocation* a : applied) write_settlement(w, *a, invoice.currency, records);
+  });
 }
 
 // The document chain contract → delivery → invoice → payment, grouped by contract (documents
 // without one under "contract_id": null): each invoice with the delivery notes it bills and
 // what settled it, and under each contract the deliveries not invoiced yet.
-ordered_json chain_json(const CustomerRecords& records) {
+void write_chain(JsonWriter& w, const CustomerRecords& records) {
   std::map<std::string, std::vector<const Invoice*>> by_contract;
   for (const Invoice& d : records.documents) by_contract[d.contract_id].push_back(&d);
   for (const Delivery& d : records.deliveries) {
     if (!d.invoice_id) by_contract[d.contract_id];  // delivered on but not invoiced yet
   }
-  ordered_json contracts = ordered_json::array();
-  for (auto& [contract, documents] : by_contract) {
-    std::sort(documents.begin(), documents.end(), [](const Invoice* a, const Invoice* b) {
-      return std::tie(a->invoice_date, a->external_id) < std::tie(b->invoice_date, b->external_id);
-    });
-    ordered_json invoices = ordered_json::array();
-    ordered_json credit_notes = ordered_json::array();
-    for (const Invoice* d : documents) {
-      if (d->doc_type == DocType::kCreditNote) {
-        credit_notes.push_back(json_object({{"id", d->external_id},
-                                            {"date", d->invoice_date.to_string()},
-                                            {"currency", d->currency.code_view()},
-                                            {"amount", money(d->amount, d->currency)}}));
-        continue;
-      }
-      invoices.push_back(json_object({{"id", d->external_id},
-                                      {"date", d->invoice_date.to_string()},
-                                      {"currency", d->currency.code_view()},
-                                      {"amount", money(d->amount, d->currency)},
-                                      {"due_date", d->due_date.to_string()},
-                                      {"reference", d->reference},
-                                      {"deliveries", deliveries_of(d->id, records)},
-                                      {"settled_by", settled_by_json(*d, records)}}));
+  auto document_members = [&](const Invoice& d) {
+    w.field("id", d.external_id);
+    w.field("date", d.invoice_date.to_string());
+    w.field("currency", d.currency.code_view());
+    w.field("amount", money(d.amount, d.currency));
+  };
+  w.array([&] {
+    for (auto& [contract, documents] : by_contract) {
+      std::sort(documents.begin(), documents.end(), [](const Invoice* a, const Invoice* b) {
+        return std::tie(a->invoice_date, a->external_id) <
+               std::tie(b->invoice_date, b->external_id);
+      });
+      w.object([&] {
+        w.field("contract_id", text_or_null(contract));
+        w.array_field("invoices", [&] {
+          for (const Invoice* d : documents) {
+            if (d->doc_type == DocType::kCreditNote) continue;
+            w.object([&] {
+              document_members(*d);
+              w.field("due_date", d->due_date.to_string());
+              w.field("reference", d->reference);
+              w.key("deliveries");
+              write_deliveries_of(w, d->id, records);
+              w.key("settled_by");
+              write_settled_by(w, *d, records);
+            });
+          }
+        });
+        w.array_field("credit_notes", [&] {
+          for (const Invoice* d : documents) {
+            if (d->doc_type == DocType::kCreditNote) w.object([&] { document_members(*d); });
+          }
+        });
+        w.key("deliveries_not_invoiced");
+        write_deliveries(w, records, [&](const Delivery& d) {
+          return !d.invoice_id && d.contract_id == contract;
+        });
+      });
     }
-    ordered_json pending = deliveries_json(
-        records, [&](const Delivery& d) { return !d.invoice_id && d.contract_id == contract; });
-    contracts.push_back(json_object({{"contract_id", text_or_null(contract)},
-                                     {"invoices", std::move(invoices)},
-                                     {"credit_notes", std::move(credit_notes)},
-                                     {"deliveries_not_invoiced", std::move(pending)}}));
-  }
-  return contracts;
+  });
 }
 
-// A payment with what it paid: {"id", "payment_date", "currency", "amount", "allocated",
-// "unapplied", "reference", "allocations": [{"invoice_id", "amount", "date"}]}.
-ordered_json payment_json(const Payment& p, const CustomerRecords& records) {
-  ordered_json allocations = ordered_json::array();
+// The members of a payment with what it paid: "id", "payment_date", "currency", "amount",
+// "allocated", "unapplied", "reference", "allocations": [{"invoice_id", "amount", "date"}].
+void payment_members(JsonWriter& w, const Payment& p, const CustomerRecords& records) {
   int64_t allocated = 0;
   for (const Allocation& a : records.allocations) {
-    if (a.payment_id != p.id) continue;
-    allocated += a.amount;
-    allocations.push_back(json_object({{"invoice_id", records.document_key(a.invoice_id)},
-                                       {"amount", money(a.amount, p.currency)},
-                                       {"date", a.date.to_string()}}));
+    if (a.payment_id == p.id) allocated += a.amount;
   }
-  return json_object({{"id", p.external_id},
-                      {"payment_date", p.payment_date.to_string()},
-                      {"currency", p.currency.code_view()},
-                      {"amount", money(p.amount, p.currency)},
-                      {"allocated", money(allocated, p.currency)},
-                      {"unapplied", money(p.amount - allocated, p.currency)},
-                      {"reference", p.reference},
-                      {"allocations", std::move(allocations)}});
+  w.field("id", p.external_id);
+  w.field("payment_date", p.payment_date.to_string());
+  w.field("currency", p.currency.code_view());
+  w.field("amount", money(p.amount, p.currency));
+  w.field("allocated", money(allocated, p.currency));
+  w.field("unapplied", money(p.amount - allocated, p.currency));
+  w.field("reference", p.reference);
+  w.array_field("allocations", [&] {
+    for (const Allocation& a : records.allocations) {
+      if (a.payment_id != p.id) continue;
+      w.object([&] {
+        w.field("invoice_id", records.document_key(a.invoice_id));
+        w.field("amount", money(a.amount, p.currency));
+        w.field("date", a.date.to_string());
+      });
+    }
+  });
 }
 
 // The currency of a dispute: its invoice's.
@@ -457,94 +504,102 @@ std::optional<Currency> dispute_currency(const Dispute& d, const CustomerRecords
   return std::nullopt;
 }
 
-ordered_json collection_json(const CustomerRecords& r, const Timestamp& now) {
-  ordered_json contacts = ordered_json::array();
-  for (const Contact& c : r.contacts) {
-    contacts.push_back(json_object({{"id", c.id},
-                                    {"channel", c.channel},
-                                    {"at", c.at},
-                                    {"outcome", c.outcome},
-                                    {"note", c.note},
-                                    {"recorded_by", c.recorded_by}}));
-  }
-  ordered_json promises = ordered_json::array();
-  for (const Promise& p : r.promises) {
-    promises.push_back(json_object({{"id", p.id},
-                                    {"amount", money(p.amount, p.currency)},
-                                    {"currency", p.currency.code_view()},
-                                    {"promised_date", p.promised_date.to_string()},
-                                    {"invoice_ids", p.invoice_ids},
-                                    {"status", promise_status_name(p.status)},
-                                    {"created_at", p.created_at},
-                                    {"recorded_by", p.recorded_by}}));
-  }
-  ordered_json disputes = ordered_json::array();
-  for (const Dispute& d : r.disputes) {
-    if (auto currency = dispute_currency(d, r)) disputes.push_back(dispute_json(d, *currency, now));
-  }
-  ordered_json plans = ordered_json::array();
-  for (const PaymentPlan& p : r.plans) {
-    ordered_json installments = ordered_json::array();
-    for (const Installment& k : p.installments) {
-      installments.push_back(
-          {{"due_date", k.due.to_string()}, {"amount", money(k.amount, p.currency)}});
+// The members "contacts", "promises", "disputes", "payment_plans", "actions" and "activity".
+void collection_members(JsonWriter& w, const CustomerRecords& r, const Timestamp& now) {
+  w.array_field("contacts", [&] {
+    for (const Contact& c : r.contacts) {
+      w.object([&] {
+        w.field("id", c.id);
+        w.field("channel", c.channel);
+        w.field("at", c.at);
+        w.field("outcome", c.outcome);
+        w.field("note", c.note);
+        w.field("recorded_by", c.recorded_by);
+      });
     }
-    plans.push_back(json_object({{"id", p.id},
-                                 {"status", plan_status_name(p.status)},
-                                 {"currency", p.currency.code_view()},
-                                 {"total", money(p.total(), p.currency)},
-                                 {"invoice_ids", p.invoice_ids},
-                                 {"installments", std::move(installments)},
-                                 {"note", p.note},
-                                 {"created_at", p.created_at},
-                                 {"recorded_by", p.recorded_by}}));
-  }
-  ordered_json actions = ordered_json::array();
-  for (const Action& a : r.actions) {
-    ordered_json invoice_ids = ordered_json::array();
-    for (int64_t key : a.invoice_keys) invoice_ids.push_back(r.document_key(key));
-    actions.push_back(json_object({{"id", a.id},
-                                   {"kind", action_kind_name(a.kind)},
-                                   {"level", a.level},
-                                   {"channel", a.channel},
-                                   {"planned_for", a.planned_for.to_string()},
-                                   {"scheduled_at", a.scheduled_at},
-                                   {"status", action_status_name(a.status)},
-                                   {"amount", money(a.amount, a.currency)},
-                                   {"currency", a.currency.code_view()},
-                                   {"template", a.template_name},
-                                   {"assigned_to", a.assigned_to},
-                                   {"rule", a.rule},
-                                   {"outcome", a.outcome},
-                                   {"invoice_ids", std::move(invoice_ids)}}));
-  }
+  });
+  w.array_field("promises", [&] {
+    for (const Promise& p : r.promises) {
+      w.object([&] {
+        w.field("id", p.id);
+        w.field("amount", money(p.amount, p.currency));
+        w.field("currency", p.currency.code_view());
+        w.field("promised_date", p.promised_date.to_string());
+        w.field("invoice_ids", p.invoice_ids);
+        w.field("status", promise_status_name(p.status));
+        w.field("created_at", p.created_at);
+        w.field("recorded_by", p.recorded_by);
+      });
+    }
+  });
+  w.array_field("disputes", [&] {
+    for (const Dispute& d : r.disputes) {
+      if (auto currency = dispute_currency(d, r)) w.tree(dispute_json(d, *currency, now));
+    }
+  });
+  w.array_field("payment_plans", [&] {
+    for (const PaymentPlan& p : r.plans) {
+      w.object([&] {
+        w.field("id", p.id);
+        w.field("status", plan_status_name(p.status));
+        w.field("currency", p.currency.code_view());
+        w.field("total", money(p.total(), p.currency));
+        w.field("invoice_ids", p.invoice_ids);
+        w.array_field("installments", [&] {
+          for (const Installment& k : p.installments) {
+            w.object([&] {
+              w.field("due_date", k.due.to_string());
+              w.field("amount", money(k.amount, p.currency));
+            });
+          }
+        });
+        w.field("note", p.note);
+        w.field("created_at", p.created_at);
+        w.field("recorded_by", p.recorded_by);
+      });
+    }
+  });
+  w.array_field("actions", [&] {
+    for (const Action& a : r.actions) {
+      w.object([&] {
+        w.field("id", a.id);
+        w.field("kind", action_kind_name(a.kind));
+        w.field("level", a.level);
+        w.field("channel", a.channel);
+        w.field("planned_for", a.planned_for.to_string());
+        w.field("scheduled_at", a.scheduled_at);
+        w.field("status", action_status_name(a.status));
+        w.field("amount", money(a.amount, a.currency));
+        w.field("currency", a.currency.code_view());
+        w.field("template", a.template_name);
+        w.field("assigned_to", a.assigned_to);
+        w.field("rule", a.rule);
+        w.field("outcome", a.outcome);
+        w.array_field("invoice_ids", [&] {
+          for (int64_t key : a.invoice_keys) w.value(r.document_key(key));
+        });
+      });
+    }
+  });
   // The audit log keeps phones and e-mail addresses masked already; values written before
   // that rule, or quoted in free text, are masked here too.
-  ordered_json activity = ordered_json::array();
-  for (const AuditEntry& e : r.activity) {
-    const ChangeRecord& change = e.change;
-    activity.push_back(json_object({{"id", e.id},
-                                    {"at", change.at},
-                                    {"actor", change.actor},
-                                    {"role", change.role},
-                                    {"entity", change.entity},
-                                    {"key", change.key},
-                                    {"field", change.field},
-                                    {"old_value", mask_personal_data(change.old_value)},
-                                    {"new_value", mask_personal_data(change.new_value)},
-                                    {"request_id", change.request_id}}));
-  }
-  return json_object({{"contacts", std::move(contacts)},
-                      {"promises", std::move(promises)},
-                      {"disputes", std::move(disputes)},
-                      {"payment_plans", std::move(plans)},
-                      {"actions", std::move(actions)},
-                      {"activity", std::move(activity)}});
-}
-
-// Moves the members of object `from` to the end of object `to` (update() would copy them).
-void move_members(ordered_json& from, ordered_json& to) {
-  for (auto& [key, value] : from.items()) to[key] = std::move(value);
+  w.array_field("activity", [&] {
+    for (const AuditEntry& e : r.activity) {
+      const ChangeRecord& change = e.change;
+      w.object([&] {
+        w.field("id", e.id);
+        w.field("at", change.at);
+        w.field("actor", change.actor);
+        w.field("role", change.role);
+        w.field("entity", change.entity);
+        w.field("key", change.key);
+        w.field("field", change.field);
+        w.field("old_value", mask_personal_data(change.old_value));
+        w.field("new_value", mask_personal_data(change.new_value));
+        w.field("request_id", change.request_id);
+      });
+    }
+  });
 }
 
 // GET /api/v1/customers/{id} → {"as_of", "customer": {attributes, flags, "variant"},
@@ -578,32 +633,36 @@ Response customer_view(ApiContext& api, const Request& request) {
     }
     records = read_records(**store, *customer, true);
   }
-  ordered_json view{{"as_of", today.to_string()}, {"customer", customer_json(*customer, *policy)}};
-  // An ordered_json object is a vector of pairs with const keys: growing it copies every member
-  // (the whole document chain) instead of moving it. Room for all of the view's members first.
-  view.get_ref<ordered_json::object_t&>().reserve(16);
-  if (const auto c = snapshot->customer_index(id)) {
-    auto ledger = ledger_json(*snapshot, *c, today, *policy, records);
-    if (!ledger) return invalid(ledger.error());
-    move_members(*ledger, view);
-  } else {  // imported after the snapshot in use: its documents follow with the next refresh
-    view["classification"] = nullptr;
-    view["aging"] = nullptr;
-    view["open_invoices"] = ordered_json::array();
-  }
-  view["documents"] = chain_json(records);
   std::vector<const Payment*> recent;
   for (const Payment& p : records.payments) recent.push_back(&p);
   std::sort(recent.begin(), recent.end(), [](const Payment* a, const Payment* b) {
     return std::tie(b->payment_date, b->external_id) < std::tie(a->payment_date, a->external_id);
   });
   if (recent.size() > kRecentPayments) recent.resize(kRecentPayments);
-  ordered_json payments = ordered_json::array();
-  for (const Payment* p : recent) payments.push_back(payment_json(*p, records));
-  view["payments"] = std::move(payments);
-  auto collection = collection_json(records, now);
-  move_members(collection, view);
-  return Response::json(view.dump());
+
+  JsonWriter w;
+  Result<void> ledger;
+  w.object([&] {
+    w.field("as_of", today.to_string());
+    w.key("customer");
+    write_customer(w, *customer, *policy);
+    if (const auto c = snapshot->customer_index(id)) {
+      ledger = write_ledger(w, *snapshot, *c, today, *policy, records);
+      if (!ledger) return;
+    } else {  // imported after the snapshot in use: its documents follow with the next refresh
+      w.field("classification", nullptr);
+      w.field("aging", nullptr);
+      w.array_field("open_invoices", [] {});
+    }
+    w.key("documents");
+    write_chain(w, records);
+    w.array_field("payments", [&] {
+      for (const Payment* p : recent) w.object([&] { payment_members(w, *p, records); });
+    });
+    collection_members(w, records, now);
+  });
+  if (!ledger) return invalid(ledger.error());
+  return Response::json(w.text());
 }
 
 // ---- invoices and payments -------------------------------------------------------------------
@@ -619,25 +678,49 @@ tl::expected<Customer, Response> customer_in_scope(Store& store, const Request& 
   return *customer;
 }
 
-// An invoice (or credit note) with its open amount as of `today`.
-ordered_json invoice_json(const Invoice& d, const CustomerRecords& records, Date today) {
+// The open amount of an invoice as of `today`; 0 for a credit note.
+int64_t open_amount(const Invoice& d, const CustomerRecords& records, Date today) {
+  if (d.doc_type != DocType::kInvoice) return 0;
   int64_t allocated = 0;
   for (const Allocation& a : records.allocations) {
     if (a.invoice_id == d.id && a.date <= today) allocated += a.amount;
   }
-  const bool invoice = d.doc_type == DocType::kInvoice;
-  const int64_t open = invoice ? d.amount - allocated : 0;
-  return json_object({{"id", d.external_id},
-                      {"type", invoice ? "invoice" : "credit_note"},
-                      {"invoice_date", d.invoice_date.to_string()},
-                      {"due_date", d.due_date.to_string()},
-                      {"currency", d.currency.code_view()},
-                      {"amount", money(d.amount, d.currency)},
-                      {"open_amount", money(open, d.currency)},
-                      {"status", open > 0 ? "open" : "paid"},
-                      {"days_overdue", open > 0 ? std::max(0, today - d.due_date) : 0},
-                      {"contract_id", d.contract_id},
-                      {"reference", d.reference}});
+  return d.amount - allocated;
+}
+
+// The members of an invoice (or credit note) with its open amount as of `today`.
+void invoice_members(JsonWriter& w, const Invoice& d, const CustomerRecords& records, Date today) {
+  const int64_t open = open_amount(d, records, today);
+  w.field("id", d.external_id);
+  w.field("type", d.doc_type == DocType::kInvoice ? "invoice" : "credit_note");
+  w.field("invoice_date", d.invoice_date.to_string());
+  w.field("due_date", d.due_date.to_string());
+  w.field("currency", d.currency.code_view());
+  w.field("amount", money(d.amount, d.currency));
+  w.field("open_amount", money(open, d.currency));
+  w.field("status", open > 0 ? "open" : "paid");
+  w.field("days_overdue", open > 0 ? std::max(0, today - d.due_date) : 0);
+  w.field("contract_id", d.contract_id);
+  w.field("reference", d.reference);
+}
+
+// A list's answer, {"items", "total", "offset", "limit"}, with items [offset, offset + limit)
+// of `records`, each written by `write`.
+template <class Record, class Write>
+Response page_answer(const std::vector<const Record*>& records, const Page& page, Write write) {
+  JsonWriter w;
+  const auto total = static_cast<int64_t>(records.size());
+  w.object([&] {
+    w.array_field("items", [&] {
+      for (int64_t k = page.offset; k < total && k < page.offset + page.limit; ++k) {
+        w.object([&] { write(w, *records[static_cast<size_t>(k)]); });
+      }
+    });
+    w.field("total", total);
+    w.field("offset", page.offset);
+    w.field("limit", page.limit);
+  });
+  return Response::json(w.text());
 }
 
 // GET /api/v1/invoices?customer=ID&status=open|paid|all&limit=&offset= → {"items": [{"id",
@@ -665,22 +748,16 @@ Response list_invoices(ApiContext& api, const Request& request) {
   }
   std::vector<const Invoice*> invoices;
   for (const Invoice& d : records.documents) {
-    if (d.doc_type == DocType::kInvoice) invoices.push_back(&d);
+    if (d.doc_type != DocType::kInvoice) continue;
+    const bool open = open_amount(d, records, today) > 0;
+    if (status == "all" || (status == "open") == open) invoices.push_back(&d);
   }
   std::sort(invoices.begin(), invoices.end(), [](const Invoice* a, const Invoice* b) {
     return std::tie(a->due_date, a->external_id) < std::tie(b->due_date, b->external_id);
   });
-  ordered_json items = ordered_json::array();
-  int64_t total = 0;
-  for (const Invoice* d : invoices) {
-    ordered_json item = invoice_json(*d, records, today);
-    if (status != "all" && item["status"] != status) continue;
-    if (total >= page->offset && static_cast<int64_t>(items.size()) < page->limit) {
-      items.push_back(std::move(item));
-    }
-    ++total;
-  }
-  return list_json(std::move(items), total, *page);
+  return page_answer(invoices, *page, [&](JsonWriter& w, const Invoice& d) {
+    invoice_members(w, d, records, today);
+  });
 }
 
 // A document, delivery note or payment named by the {id} path parameter, with its customer
@@ -691,8 +768,12 @@ struct Owned {
   Customer customer;
   CustomerRecords records;
 
-  ordered_json customer_json() const {
-    return {{"id", customer.external_id}, {"name", customer.name}};
+  //! The member "customer": {"id", "name"}.
+  void write_customer(JsonWriter& w) const {
+    w.object_field("customer", [&] {
+      w.field("id", customer.external_id);
+      w.field("name", customer.name);
+    });
   }
 };
 
@@ -716,37 +797,41 @@ tl::expected<Owned<Record>, Response> find_owned(
 
 // GET /api/v1/invoices/{id} → the invoice (or credit note) as in the list, plus "customer":
 //   {"id", "name"}, "allocations": [{"type": "payment"|"credit_note", "id", "amount", "date"}]
-//   (for a credit note: {"invoice_id", "amount", "date"} it was applied to) and "disputes"
-//   (with "sla"). 404 when unknown or outside the caller's scope.
+//   (for a credit note: {"invoice_id", "amount", "date"} it was applied to), "deliveries" and
+//   "disputes" (with "sla"). 404 when unknown or outside the caller's scope.
 Response invoice_view(ApiContext& api, const Request& request) {
   if (auto unknown = unknown_parameter(request, {})) return *unknown;
   const Timestamp now = api.clock();
   const auto owned = find_owned(api, request, "invoice", &Store::find_invoice);
   if (!owned) return owned.error();
-  const Invoice* invoice = &owned->record;
+  const Invoice& invoice = owned->record;
   const CustomerRecords& records = owned->records;
-  ordered_json json = invoice_json(*invoice, records, now.local_date());
-  json["customer"] = owned->customer_json();
-  ordered_json allocations = ordered_json::array();
-  for (const Allocation& a : records.allocations) {
-    if (a.invoice_id == invoice->id) {
-      allocations.push_back(settlement_json(a, invoice->currency, records));
-    } else if (a.credit_note_id == invoice->id) {
-      allocations.push_back(json_object({{"invoice_id", records.document_key(a.invoice_id)},
-                                         {"amount", money(a.amount, invoice->currency)},
-                                         {"date", a.date.to_string()}}));
-    }
-  }
-  json["allocations"] = std::move(allocations);
-  json["deliveries"] = deliveries_of(invoice->id, records);
-  ordered_json disputes = ordered_json::array();
-  for (const Dispute& d : records.disputes) {
-    if (d.invoice_id == invoice->external_id) {
-      disputes.push_back(dispute_json(d, invoice->currency, now));
-    }
-  }
-  json["disputes"] = std::move(disputes);
-  return Response::json(json.dump());
+  JsonWriter w;
+  w.object([&] {
+    invoice_members(w, invoice, records, now.local_date());
+    owned->write_customer(w);
+    w.array_field("allocations", [&] {
+      for (const Allocation& a : records.allocations) {
+        if (a.invoice_id == invoice.id) {
+          write_settlement(w, a, invoice.currency, records);
+        } else if (a.credit_note_id == invoice.id) {
+          w.object([&] {
+            w.field("invoice_id", records.document_key(a.invoice_id));
+            w.field("amount", money(a.amount, invoice.currency));
+            w.field("date", a.date.to_string());
+          });
+        }
+      }
+    });
+    w.key("deliveries");
+    write_deliveries_of(w, invoice.id, records);
+    w.array_field("disputes", [&] {
+      for (const Dispute& d : records.disputes) {
+        if (d.invoice_id == invoice.external_id) w.tree(dispute_json(d, invoice.currency, now));
+      }
+    });
+  });
+  return Response::json(w.text());
 }
 
 // GET /api/v1/payments?customer=ID&limit=&offset= → {"items": [{"id", "payment_date",
@@ -769,12 +854,8 @@ Response list_payments(ApiContext& api, const Request& request) {
   std::sort(payments.begin(), payments.end(), [](const Payment* a, const Payment* b) {
     return std::tie(b->payment_date, b->external_id) < std::tie(a->payment_date, a->external_id);
   });
-  ordered_json items = ordered_json::array();
-  const auto total = static_cast<int64_t>(payments.size());
-  for (int64_t k = page->offset; k < total && k < page->offset + page->limit; ++k) {
-    items.push_back(payment_json(*payments[static_cast<size_t>(k)], records));
-  }
-  return list_json(std::move(items), total, *page);
+  return page_answer(payments, *page,
+                     [&](JsonWriter& w, const Payment& p) { payment_members(w, p, records); });
 }
 
 // GET /api/v1/deliveries/{id} → the delivery note with "invoice_id", "customer": {"id",
@@ -786,16 +867,22 @@ Response delivery_view(ApiContext& api, const Request& request) {
   const auto owned = find_owned(api, request, "delivery note", &Store::find_delivery);
   if (!owned) return owned.error();
   const CustomerRecords& records = owned->records;
-  ordered_json json = delivery_json(owned->record, records, true);
-  json["customer"] = owned->customer_json();
-  json["invoice"] = nullptr;
-  if (auto it = records.document_by_id.find(owned->record.invoice_id);
-      it != records.document_by_id.end()) {
-    ordered_json billed = invoice_json(*it->second, records, now.local_date());
-    billed["settled_by"] = settled_by_json(*it->second, records);
-    json["invoice"] = std::move(billed);
-  }
-  return Response::json(json.dump());
+  JsonWriter w;
+  w.object([&] {
+    delivery_members(w, owned->record, records, true);
+    owned->write_customer(w);
+    const auto billed = records.document_by_id.find(owned->record.invoice_id);
+    if (billed == records.document_by_id.end()) {
+      w.field("invoice", nullptr);
+      return;
+    }
+    w.object_field("invoice", [&] {
+      invoice_members(w, *billed->second, records, now.local_date());
+      w.key("settled_by");
+      write_settled_by(w, *billed->second, records);
+    });
+  });
+  return Response::json(w.text());
 }
 
 // GET /api/v1/payments/{id} → the payment as in the list, plus "customer": {"id", "name"}.
@@ -804,9 +891,12 @@ Response payment_view(ApiContext& api, const Request& request) {
   if (auto unknown = unknown_parameter(request, {})) return *unknown;
   const auto owned = find_owned(api, request, "payment", &Store::find_payment);
   if (!owned) return owned.error();
-  ordered_json json = payment_json(owned->record, owned->records);
-  json["customer"] = owned->customer_json();
-  return Response::json(json.dump());
+  JsonWriter w;
+  w.object([&] {
+    payment_members(w, owned->record, owned->records);
+    owned->write_customer(w);
+  });
+  return Response::json(w.text());
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ninja-build
   libsqlite3-dev libsqlitecpp-dev sqlite3
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
+  nlohmann-json3-dev rapidjson-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev libexpected-dev
   libxlsxwriter-dev libicu-dev libabsl-dev libsodium-dev
   libboost1.81-dev libboost-url1.81-dev prometheus-cpp-dev libgmime-3.0-dev libgoogle-perftools-dev wrk
