@@ -9,7 +9,7 @@ AS_OF     ?= 2026-06-30
 LISTEN    ?= 127.0.0.1:8080
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test test-unit test-asan format format-check bench clean
+.PHONY: all deps build web run test test-unit test-asan format format-check bench clean
 
 all: build
 
@@ -19,6 +19,14 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+	@$(MAKE) --no-print-directory web
+
+# The web app (web/): npm packages as package-lock.json pins them, then web/dist, which
+# `huikuan serve` hosts at / (text files also gzipped, sent to browsers that accept it).
+web: deps
+	@cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	@cd web && npm run --silent build -- --logLevel warn
+	@find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) -exec gzip -9kf {} +
 
 run: build
 	@mkdir -p data
@@ -48,4 +56,4 @@ bench: build
 	@./bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) web/dist web/node_modules

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/cli_common.h"
@@ -15,6 +16,7 @@
 #include "http/scheduler.h"
 #include "http/server.h"
 #include "http/system_routes.h"
+#include "http/web_assets.h"
 #include "service/policy_versions.h"
 #include "service/snapshot_loader.h"
 
@@ -61,6 +63,18 @@ int ServeCommand::serve() {
   http::Router router;
   http::add_system_routes(router, metrics, [&snapshot] { return snapshot.get() != nullptr; });
   http::add_api_routes(router, api);
+  std::optional<http::WebAssets> web;
+  if (config->web_root != "off") {
+    auto loaded = http::WebAssets::load(http::web_root_path(config->web_root));
+    if (loaded) {
+      web = *std::move(loaded);
+      http::add_web_app(router, *web);
+    } else if (!config->web_root.empty()) {
+      return print_error(loaded.error());  // asked for explicitly: a mistake to report
+    } else {
+      spdlog::warn("the web app is not served: {}", loaded.error().message);
+    }
+  }
 
   http::Server server(*config, router, metrics, **access_log);
   auto port = server.listen(*address);

@@ -1,8 +1,14 @@
 #include "http/report_routes.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <string_view>
 
 #include "engine/aging.h"
@@ -13,8 +19,52 @@
 namespace huikuan::http {
 namespace {
 
+// The `format` parameter: json (the default), csv or xlsx.
+tl::expected<ReportFormat, Response> format_parameter(const Request& request) {
+  const auto text = request.query_param("format").value_or("json");
+  if (text == "json") return ReportFormat::kJson;
+  if (text == "csv") return ReportFormat::kCsv;
+  if (text == "xlsx") return ReportFormat::kXlsx;
+  return tl::unexpected(bad_parameter("format", "must be json, csv or xlsx"));
+}
+
+// The report as the CLI writes it in `format` (`huikuan report … --format csv|xlsx`), sent as
+// the attachment `name`.`format`. The xlsx writer needs a file: a private temporary one.
+template <class Report>
+Response report_file(const Report& report, ReportFormat format, const std::string& name) {
+  std::ostringstream out;
+  std::string path;
+  if (format == ReportFormat::kXlsx) {
+    path = (std::filesystem::temp_directory_path() / "huikuan-report-XXXXXX").string();
+    const int fd = mkstemp(path.data());
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file for the report");
+    close(fd);
+  }
+  const auto written = write_report(report, format, path, out);
+  std::string body = out.str();
+  if (!path.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream file;
+    file << in.rdbuf();
+    body = std::move(file).str();
+    std::filesystem::remove(path);
+  }
+  if (!written) return invalid(written.error());
+  const bool xlsx = format == ReportFormat::kXlsx;
+  Response response = Response::text(
+      std::move(body), xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            : "text/csv; charset=utf-8");
+  response.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}.{}\"",
+                                                                   name, xlsx ? "xlsx" : "csv"));
+  return response;
+}
+
 Response aging(const CurrentSnapshot& current, const Request& request) {
-  if (auto unknown = unknown_parameter(request, {"as_of", "by", "buckets"})) return *unknown;
+  if (auto unknown = unknown_parameter(request, {"as_of", "by", "buckets", "format"})) {
+    return *unknown;
+  }
+  const auto format = format_parameter(request);
+  if (!format) return format.error();
   const auto as_of_text = request.query_param("as_of");
   if (!as_of_text) return bad_parameter("as_of", "required (YYYY-MM-DD)");
   const auto as_of = Date::parse(*as_of_text);
@@ -36,6 +86,9 @@ Response aging(const CurrentSnapshot& current, const Request& request) {
     return Response::error(Status::unprocessable_entity, "unprocessable", report.error().message,
                            report.error().field);
   }
+  if (*format != ReportFormat::kJson) {
+    return report_file(*report, *format, fmt::format("aging-{}", as_of->to_string()));
+  }
   return Response::json(aging_json(*report));
 }
 
@@ -52,7 +105,9 @@ tl::expected<Date, Response> date_parameter(const Request& request, std::string_
 // report kpi --format json`: {"from", "to", ["group_by",] "currencies": [{["variant",]
 // "currency", "dso", "bpdso", "add", "cei", "overdue_rate", amounts…}]}.
 Response kpi(const CurrentSnapshot& current, const CurrentPolicy& policy, const Request& request) {
-  if (auto unknown = unknown_parameter(request, {"from", "to", "by"})) return *unknown;
+  if (auto unknown = unknown_parameter(request, {"from", "to", "by", "format"})) return *unknown;
+  const auto format = format_parameter(request);
+  if (!format) return format.error();
   const auto from = date_parameter(request, "from");
   if (!from) return from.error();
   const auto to = date_parameter(request, "to");
@@ -66,6 +121,10 @@ Response kpi(const CurrentSnapshot& current, const CurrentPolicy& policy, const 
       by ? compute_kpis(*snapshot, *from, *to, variant_groups(*snapshot, *policy.get()))
          : compute_kpis(*snapshot, *from, *to);
   if (!report) return invalid(report.error());
+  if (*format != ReportFormat::kJson) {
+    return report_file(*report, *format,
+                       fmt::format("kpi-{}-{}", from->to_string(), to->to_string()));
+  }
   return Response::json(kpi_json(*report));
 }
 

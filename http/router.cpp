@@ -46,6 +46,15 @@ void Router::add(Route route) {
 }
 
 Router::Match Router::match(Verb method, std::string_view path) const {
+  Match result = match_route(method, path);
+  if (!result.route && result.allowed.empty() && fallback_ && method == Verb::get &&
+      path != "/api" && !path.starts_with("/api/")) {
+    result.route = &*fallback_;
+  }
+  return result;
+}
+
+Router::Match Router::match_route(Verb method, std::string_view path) const {
   Match result;
   std::vector<std::string> segments;
   for (std::string_view part : split_path(path)) {

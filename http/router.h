@@ -3,6 +3,7 @@
 // endpoint requires can be audited in one place.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,8 @@ class Router {
   //! Adds a route; throws std::invalid_argument on a malformed pattern or a duplicate
   //! method + pattern (a programming error, found at start-up).
   void add(Route route);
+  //! The route for a GET of any path outside /api/ that no other route matches: the web app.
+  void set_fallback(Route route) { fallback_ = std::move(route); }
   //! Installs the check run before every non-public route's handler.
   void set_authorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
@@ -63,9 +66,12 @@ class Router {
     std::string text;  //!< literal text, or the parameter name
     bool is_param = false;
   };
+  Match match_route(Verb method, std::string_view path) const;
+
   std::vector<Route> routes_;
   std::vector<std::vector<Segment>> patterns_;  // parallel to routes_
   Authorizer authorizer_;
+  std::optional<Route> fallback_;
 };
 
 }  // namespace huikuan::http

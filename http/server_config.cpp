@@ -88,6 +88,10 @@ std::map<std::string, KeyReader, std::less<>> server_keys(ServerConfig& config) 
          if (value == nullptr) return problems.add(node.source(), field, "must be true or false");
          config.secure_cookies = value->get();
        }},
+      {"web_root", text([&config](const std::string& value) -> std::optional<Error> {
+         config.web_root = value;
+         return std::nullopt;
+       })},
       {"access_log", text([&config](const std::string& value) -> std::optional<Error> {
          if (value.empty()) return Error{"must be \"-\", \"off\" or a file path", {}, {}};
          config.access_log = value;

@@ -31,6 +31,9 @@ struct ServerConfig {
   std::chrono::seconds snapshot_refresh{300};
   //! Mark the session cookie Secure: set when a TLS proxy is in front.
   bool secure_cookies = false;
+  //! The built web app served at `/`: "" = web/dist beside the binary's directory (where
+  //! `make` builds it), "off" = none (API only), else a directory.
+  std::string web_root;
 };
 
 //! Reads the [server] table of `toml_text` over the defaults. Unknown tables and keys, wrong

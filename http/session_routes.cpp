@@ -28,11 +28,19 @@ Response unauthenticated(std::string_view message) {
   return response;
 }
 
+// The user with the permissions their role holds (the web app shows what they may use).
 nlohmann::ordered_json user_json(const User& user) {
+  nlohmann::ordered_json permissions = nlohmann::ordered_json::array();
+  for (Permission permission : kPermissions) {
+    if (permission != Permission::kPublic && role_allows(user.role, permission)) {
+      permissions.push_back(permission_name(permission));
+    }
+  }
   return {{"username", user.username},
           {"role", role_name(user.role)},
           {"collector_id", user.collector_id},
-          {"team", user.team}};
+          {"team", user.team},
+          {"permissions", std::move(permissions)}};
 }
 
 std::string session_cookie(const ApiContext& api, const Request& request, std::string_view token,

@@ -83,6 +83,26 @@ TEST_F(ApiTest, GivenCustomBuckets_WhenAgingIsAsked_ThenTheyAreTheClis) {
             nlohmann::json({"not_due", "1-15", "16-45", "over_45"}));
 }
 
+TEST_F(ApiTest, GivenADownloadFormat_WhenAReportIsAsked_ThenTheFileIsTheClis) {
+  const HttpResponse csv = fetch("/api/v1/reports/aging?as_of=2026-05-31&by=region&format=csv");
+  ASSERT_EQ(csv.result_int(), 200) << csv.body();
+  EXPECT_EQ(csv[boost::beast::http::field::content_type], "text/csv; charset=utf-8");
+  EXPECT_EQ(csv[boost::beast::http::field::content_disposition],
+            "attachment; filename=\"aging-2026-05-31.csv\"");
+  const CliRun cli = run_huikuan({"report", "aging", "--db", db(), "--as-of", "2026-05-31", "--by",
+                                  "region", "--format", "csv"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(csv.body(), cli.out);
+
+  const HttpResponse xlsx = fetch("/api/v1/reports/kpi?from=2026-05-01&to=2026-05-31&format=xlsx");
+  ASSERT_EQ(xlsx.result_int(), 200) << xlsx.body();
+  EXPECT_EQ(xlsx[boost::beast::http::field::content_disposition],
+            "attachment; filename=\"kpi-2026-05-01-2026-05-31.xlsx\"");
+  EXPECT_EQ(xlsx.body().substr(0, 2), "PK");  // a zip container, as every xlsx is
+  expect_bad_parameter(fetch("/api/v1/reports/kpi?from=2026-05-01&to=2026-05-31&format=pdf"),
+                       "format");
+}
+
 TEST_F(ApiTest, GivenBadParameters_WhenAgingIsAsked_Then400NamesTheParameter) {
   expect_bad_parameter(fetch("/api/v1/reports/aging"), "as_of");
   expect_bad_parameter(fetch("/api/v1/reports/aging?as_of=2026-02-30"), "as_of");

@@ -56,6 +56,11 @@ TEST_F(SessionTest, GivenTheRightPassword_WhenSigningIn_ThenAnHttpOnlyStrictCook
   EXPECT_EQ(body["user"]["username"], "supervisor");
   EXPECT_EQ(body["user"]["role"], "supervisor");
   EXPECT_EQ(body["user"]["team"], "east");
+  // What the role may do, for the web app's navigation: the authorization table's rows.
+  const auto permissions = body["user"]["permissions"].get<std::vector<std::string>>();
+  EXPECT_THAT(permissions, ::testing::Contains("approvals.decide"));
+  EXPECT_THAT(permissions, ::testing::Contains("worklist.read"));
+  EXPECT_THAT(permissions, ::testing::Not(::testing::Contains("users.write")));
   EXPECT_EQ(body["csrf_token"].get<std::string>().size(), 43u);
   EXPECT_EQ(body["expires_at"], "2026-07-07T10:00:00+08:00");
 }
