@@ -12,7 +12,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev prometheus-cpp-dev libgmime-3.0-dev libgoogle-perftools-dev wrk
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
-  chromium  # the web app's end-to-end tests drive it (playwright-core)
+  chromium fonts-noto-cjk  # the web app's end-to-end tests and screenshots (playwright-core)
 )
 # Node.js builds the web app (Vite needs 20.19 or later); Debian's package when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

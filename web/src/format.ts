@@ -17,7 +17,9 @@ export function money(amount: string | null | undefined, currency: string | null
     template = new Intl.NumberFormat(locale(), {
       style: 'currency',
       currency: currency || 'CNY',
-      currencyDisplay: 'narrowSymbol',
+      // ¥ for CNY in both languages; other currencies keep a symbol that tells them apart
+      // (HK$, US$, JP¥) wherever several appear together.
+      currencyDisplay: (currency || 'CNY') === 'CNY' ? 'narrowSymbol' : 'symbol',
       minimumFractionDigits: fraction.length,
       maximumFractionDigits: fraction.length,
     }).formatToParts(negative ? -1 : 1);

@@ -1,0 +1,178 @@
+// The shapes of GET /api/v1/customers/{id} (the 360° view), as the server writes them.
+
+export type Delivery = {
+  id: string;
+  contract_id: string | null;
+  delivery_date: string;
+  received_date: string;
+  received_by: string;
+  reference: string;
+};
+
+export type Settlement = { type: string; id: string; amount: string; date: string };
+
+export type ChainInvoice = {
+  id: string;
+  date: string;
+  currency: string;
+  amount: string;
+  due_date: string;
+  reference: string;
+  deliveries: Delivery[];
+  settled_by: Settlement[];
+};
+
+export type Contract = {
+  contract_id: string | null;
+  invoices: ChainInvoice[];
+  credit_notes: { id: string; date: string; currency: string; amount: string }[];
+  deliveries_not_invoiced: Delivery[];
+};
+
+export type OpenInvoice = {
+  id: string;
+  invoice_date: string;
+  due_date: string;
+  currency: string;
+  amount: string;
+  open_amount: string;
+  disputed: string;
+  days_overdue: number;
+  contract_id: string | null;
+};
+
+export type Payment = {
+  id: string;
+  payment_date: string;
+  currency: string;
+  amount: string;
+  allocated: string;
+  unapplied: string;
+  reference: string;
+  allocations: { invoice_id: string; amount: string; date: string }[];
+};
+
+export type Contact = {
+  id: number;
+  channel: string;
+  at: string;
+  outcome: string;
+  note: string;
+  recorded_by: string;
+};
+
+export type PromiseToPay = {
+  id: number;
+  amount: string;
+  currency: string;
+  promised_date: string;
+  invoice_ids: string[];
+  status: string;
+  created_at: string;
+  recorded_by: string;
+};
+
+export type Dispute = {
+  id: number;
+  invoice_id: string;
+  customer_id: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  note: string;
+  status: string;
+  opened_at: string;
+  respond_by: string;
+  sla: string;
+  resolved_at: string | null;
+  resolution: string | null;
+  recorded_by: string;
+};
+
+export type PaymentPlan = {
+  id: number;
+  status: string;
+  currency: string;
+  total: string;
+  invoice_ids: string[];
+  installments: { due_date: string; amount: string }[];
+  note: string;
+  created_at: string;
+  recorded_by: string;
+};
+
+export type PlannedAction = {
+  id: number;
+  kind: string;
+  level: number;
+  channel: string;
+  planned_for: string;
+  scheduled_at: string;
+  status: string;
+  amount: string;
+  currency: string;
+  template: string;
+  assigned_to: string;
+  rule: string;
+  outcome: string;
+  invoice_ids: string[];
+};
+
+export type Activity = {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  entity: string;
+  key: string;
+  field: string;
+  old_value: string;
+  new_value: string;
+  request_id: string;
+};
+
+export type AgingRow = { currency: string; open: string; unapplied: string; net: string } & Record<
+  string,
+  string
+>;
+
+export type Customer360 = {
+  as_of: string;
+  customer: {
+    id: string;
+    name: string;
+    currency: string | null;
+    payment_terms_days: number;
+    credit_limit: string | null;
+    credit_grade: string;
+    industry: string;
+    region: string;
+    type: string;
+    importance: string;
+    collector: string;
+    email: string;
+    phone: string;
+    timezone: string;
+    language: string;
+    country: string;
+    do_not_contact: boolean;
+    blacklisted: boolean;
+    variant: string;
+  };
+  classification: {
+    credit_grade: string;
+    overdue_grade: string;
+    stage: string;
+    oldest_overdue_days: number;
+  };
+  aging: { buckets: string[]; currencies: AgingRow[] };
+  open_invoices: OpenInvoice[];
+  documents: Contract[];
+  payments: Payment[];
+  contacts: Contact[];
+  promises: PromiseToPay[];
+  disputes: Dispute[];
+  payment_plans: PaymentPlan[];
+  actions: PlannedAction[];
+  activity: Activity[];
+};
