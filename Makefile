@@ -33,7 +33,7 @@ run: build
 	$(BUILD)/huikuan gen --customers $(DEMO_SIZE) --seed 42 --as-of $(AS_OF) --out $(DEMO_DIR)
 	$(BUILD)/huikuan import --db $(DB) $(DEMO_DIR)
 	@./scripts/demo-admin.sh $(BUILD)/huikuan $(DB)
-	@echo "Serving the API on http://$(LISTEN) (Ctrl-C stops; see README: Server)"
+	@echo "Serving the web app and the API on http://$(LISTEN)/ (Ctrl-C stops; see README: Web app, Server)"
 	$(BUILD)/huikuan serve --db $(DB) --config config/server.toml --listen $(LISTEN)
 
 test: format-check test-unit test-asan
