@@ -179,14 +179,15 @@ CustomerPage CustomerIndex::find(const Snapshot& s, const CustomerQuery& query) 
     if (query.scope && in_scope.empty()) return false;
     if (query.collector && s.customer_collector[c] != *query.collector) return false;
     if (query.region && s.customer_region[c] != *query.region) return false;
+    if (query.industry && s.customer_industry[c] != *query.industry) return false;
     if (query.grade && s.customer_grade[c] != *query.grade) return false;
     if (query.type && s.customer_type[c] != *query.type) return false;
     if (query.overdue_only && oldest_overdue_[c] == 0) return false;
     if (!text_match.empty() && !text_match[c]) return false;
     return true;
   };
-  const bool filtered = query.scope || query.collector || query.region || query.grade ||
-                        query.type || query.overdue_only || !query.text.empty();
+  const bool filtered = query.scope || query.collector || query.region || query.industry ||
+                        query.grade || query.type || query.overdue_only || !query.text.empty();
   const Order* order = this->order(s, query.sort);
   auto at = [&](size_t k) { return order ? order->customers[k] : static_cast<uint32_t>(k); };
   const size_t end = query.offset + query.limit;

@@ -32,7 +32,7 @@ std::optional<CustomerSort> parse_customer_sort(std::string_view text);
 //! customer has matches nobody.
 struct CustomerQuery {
   std::string text;  //!< substring of the external id or the name, ASCII case-insensitive
-  std::optional<uint32_t> collector, region, grade, type;
+  std::optional<uint32_t> collector, region, industry, grade, type;
   //! Collector codes the caller may see; nullopt = every customer.
   std::optional<std::vector<uint32_t>> scope;
   bool overdue_only = false;  //!< only customers with an overdue open item

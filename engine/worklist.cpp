@@ -105,18 +105,17 @@ CustomerMoney money_of(const Snapshot& s, size_t c, const CollectionState& state
   for (const auto* promise : promises) {
     const auto code = currency_code(s, promise->currency);
     if (!code) continue;
-    const int32_t deadline = promise->promised_date.days() + policy.promise_grace_days;
-    if (day <= deadline) {
-      suspended[*code] += promise->amount;
-      money.promise_due_today |= promise->promised_date.days() == day;
-    } else {
-      // Kept if the customer's open balance fell by the promised amount since the promise.
-      const int64_t paid =
-          open_on(s, c, *code, promise->created_date.days()) - open_on(s, c, *code, day);
-      if (paid < promise->amount) {
+    switch (promise_outcome(s, *promise, policy.promise_grace_days, day)) {
+      case PromiseStatus::kOpen:
+        suspended[*code] += promise->amount;
+        money.promise_due_today |= promise->promised_date.days() == day;
+        break;
+      case PromiseStatus::kBroken:
         money.broken_promise = true;
         money.broken_promises.push_back(promise->id);
-      }
+        break;
+      default:
+        break;
     }
   }
   // Every open item with the due date that applies to it, oldest first.
@@ -199,6 +198,16 @@ std::string next_action(const Snapshot& s, size_t c, const Policy& policy,
 }
 
 }  // namespace
+
+PromiseStatus promise_outcome(const Snapshot& s, const CollectionState::OpenPromise& promise,
+                              int32_t grace_days, int32_t day) {
+  if (day <= promise.promised_date.days() + grace_days) return PromiseStatus::kOpen;
+  const auto code = currency_code(s, promise.currency);
+  if (!code) return PromiseStatus::kBroken;  // nothing in its currency was ever owed
+  const int64_t paid = open_on(s, promise.customer, *code, promise.created_date.days()) -
+                       open_on(s, promise.customer, *code, day);
+  return paid >= promise.amount ? PromiseStatus::kKept : PromiseStatus::kBroken;
+}
 
 std::vector<int64_t> paid_plans(const Snapshot& s, const CollectionState& state, Date as_of) {
   std::vector<int64_t> ids;

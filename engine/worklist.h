@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "engine/snapshot.h"
+#include "ledger/collections.h"
 #include "ledger/policy.h"
 
 namespace huikuan {
@@ -38,6 +39,12 @@ struct CollectionState {
   //! Snapshot invoice position -> amount under open dispute.
   std::map<uint32_t, int64_t> disputed;
 };
+
+//! What became of an open promise by `day`: open until its date plus `grace_days`; after
+//! that kept if the customer's open balance in its currency fell by at least the promised
+//! amount since the promise was made, else broken.
+PromiseStatus promise_outcome(const Snapshot& s, const CollectionState::OpenPromise& promise,
+                              int32_t grace_days, int32_t day);
 
 //! An open invoice on a case, with the due date that applies to it (its own, or a payment plan
 //! installment's) and the amount of it that is collectible on that date.

@@ -35,14 +35,15 @@ ordered_json user_json(const User& user) {
           {"disabled", user.disabled}};
 }
 
-// GET /api/v1/users → {"items": [user…]} (no password hashes).
+// GET /api/v1/users → {"items": [user…], "total"} (no password hashes).
 Response list_users(ApiContext& api, const Request& request) {
   if (auto unknown = unknown_parameter(request, {})) return *unknown;
   auto store = api.stores.lease();
   if (!store) return unavailable(store.error());
   ordered_json items = ordered_json::array();
   (*store)->read_users([&](const User& user) { items.push_back(user_json(user)); });
-  return Response::json(ordered_json{{"items", std::move(items)}}.dump());
+  const size_t total = items.size();
+  return Response::json(ordered_json{{"items", std::move(items)}, {"total", total}}.dump());
 }
 
 // POST /api/v1/users {username, role, collector_id?, team?, password} → 201 user.

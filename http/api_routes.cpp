@@ -23,6 +23,7 @@ void add_api_routes(Router& router, ApiContext& api) {
   add_session_routes(router, api);
   add_report_routes(router, api.snapshot);
   add_kpi_report_route(router, api.snapshot, api.policy);
+  add_promise_report_route(router, api);
   add_ledger_routes(router, api);
   add_admin_routes(router, api);
   add_case_routes(router, api);

@@ -100,15 +100,15 @@ void write_customer_item(JsonWriter& w, const Snapshot& s, const CustomerIndex& 
   });
 }
 
-// GET /api/v1/customers?q=&collector=&region=&grade=&type=&overdue=true|false
+// GET /api/v1/customers?q=&collector=&region=&industry=&grade=&type=&overdue=true|false
 //   &sort=open_desc|overdue_desc|id|name&limit=&offset=
 // → {"as_of", "items": [{"id", "name", "collector", "region", "industry", "grade", "type",
 //    "balances": [{"currency", "open", "overdue"}], "oldest_overdue_days"}], "total", "offset",
 //    "limit"}. Balances as of today; q is a substring of the id or the name (ASCII letters in
 // any case); the other filters are exact values. Only customers in the caller's scope.
 Response list_customers(ApiContext& api, CustomerIndexCache& cache, const Request& request) {
-  if (auto unknown = unknown_parameter(request, {"q", "collector", "region", "grade", "type",
-                                                 "overdue", "sort", "limit", "offset"})) {
+  if (auto unknown = unknown_parameter(request, {"q", "collector", "region", "industry", "grade",
+                                                 "type", "overdue", "sort", "limit", "offset"})) {
     return *unknown;
   }
   const auto page = page_of(request);
@@ -141,6 +141,7 @@ Response list_customers(ApiContext& api, CustomerIndexCache& cache, const Reques
   for (auto [name, dictionary, filter] :
        {std::tuple{"collector", &snapshot->collectors, &query.collector},
         {"region", &snapshot->regions, &query.region},
+        {"industry", &snapshot->industries, &query.industry},
         {"grade", &snapshot->grades, &query.grade},
         {"type", &snapshot->types, &query.type}}) {
     if (const auto value = request.query_param(name)) {

@@ -4,16 +4,22 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 
+#include "core/money.h"
 #include "engine/aging.h"
 #include "engine/kpi.h"
 #include "http/api.h"
+#include "ledger/collections.h"
+#include "service/collections.h"
 #include "service/report_output.h"
 
 namespace huikuan::http {
@@ -128,6 +134,58 @@ Response kpi(const CurrentSnapshot& current, const CurrentPolicy& policy, const 
   return Response::json(kpi_json(*report));
 }
 
+// What became of the promises dated in [from, to], per currency.
+Response promise_report(ApiContext& api, const Request& request) {
+  if (auto unknown = unknown_parameter(request, {"from", "to"})) return *unknown;
+  const auto from = date_parameter(request, "from");
+  if (!from) return from.error();
+  const auto to = date_parameter(request, "to");
+  if (!to) return to.error();
+  if (*to < *from) return bad_parameter("to", "must not be before from");
+  struct Outcomes {
+    Currency currency;
+    std::array<int64_t, 4> count{};  // by PromiseStatus
+    int64_t amount_due = 0, amount_kept = 0;
+  };
+  const auto snapshot = api.snapshot.get();
+  if (!snapshot) return not_ready();
+  const auto policy = api.policy.get();
+  std::map<std::string, Outcomes> by_currency;
+  {
+    auto store = api.stores.lease();
+    if (!store) return unavailable(store.error());
+    read_promise_outcomes(**store, *snapshot, *policy, api.clock().local_date(),
+                          [&](const Promise& p, PromiseStatus outcome) {
+                            if (p.promised_date < *from || *to < p.promised_date) return;
+                            Outcomes& o = by_currency[std::string(p.currency.code_view())];
+                            o.currency = p.currency;
+                            ++o.count[static_cast<size_t>(outcome)];
+                            o.amount_due += p.amount;
+                            if (outcome == PromiseStatus::kKept) o.amount_kept += p.amount;
+                          });
+  }
+  nlohmann::ordered_json currencies = nlohmann::ordered_json::array();
+  for (const auto& [code, o] : by_currency) {
+    const auto count = [&](PromiseStatus status) { return o.count[static_cast<size_t>(status)]; };
+    const int64_t kept = count(PromiseStatus::kKept), broken = count(PromiseStatus::kBroken);
+    nlohmann::ordered_json rate = nullptr;
+    if (kept + broken > 0) rate = std::round(10000.0 * kept / (kept + broken)) / 10000.0;
+    const int digits = o.currency.minor_digits;
+    currencies.push_back({{"currency", code},
+                          {"due", kept + broken + count(PromiseStatus::kOpen)},
+                          {"kept", kept},
+                          {"broken", broken},
+                          {"open", count(PromiseStatus::kOpen)},
+                          {"cancelled", count(PromiseStatus::kCancelled)},
+                          {"kept_rate", rate},
+                          {"amount_due", format_minor_units(o.amount_due, digits)},
+                          {"amount_kept", format_minor_units(o.amount_kept, digits)}});
+  }
+  return Response::json(nlohmann::ordered_json{
+      {"from", from->to_string()}, {"to", to->to_string()}, {"currencies", std::move(currencies)}}
+                            .dump());
+}
+
 }  // namespace
 
 void add_kpi_report_route(Router& router, const CurrentSnapshot& snapshot,
@@ -141,6 +199,12 @@ void add_kpi_report_route(Router& router, const CurrentSnapshot& snapshot,
 void add_report_routes(Router& router, const CurrentSnapshot& snapshot) {
   router.add({Verb::get, "/api/v1/reports/aging",
               [&snapshot](const Request& request) { return aging(snapshot, request); },
+              Permission::kReportsRead, Work::kBlocking});
+}
+
+void add_promise_report_route(Router& router, ApiContext& api) {
+  router.add({Verb::get, "/api/v1/reports/promises",
+              [&api](const Request& request) { return promise_report(api, request); },
               Permission::kReportsRead, Work::kBlocking});
 }
 

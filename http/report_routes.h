@@ -18,5 +18,11 @@ void add_report_routes(Router& router, const CurrentSnapshot& snapshot);
 //! `--policy`). 400 names the bad parameter; 503 before the ledger is loaded.
 void add_kpi_report_route(Router& router, const CurrentSnapshot& snapshot,
                           const CurrentPolicy& policy);
+//! GET /api/v1/reports/promises?from=YYYY-MM-DD&to=YYYY-MM-DD: the promises to pay dated in
+//! the period by what became of them as of today (the daily run's rule), per currency — {"from",
+//! "to", "currencies": [{"currency", "due", "kept", "broken", "open", "cancelled", "kept_rate",
+//! "amount_due", "amount_kept"}]}; kept_rate = kept ÷ (kept + broken), rounded to 4 decimals, null
+//! before any was decided.
+void add_promise_report_route(Router& router, ApiContext& api);
 
 }  // namespace huikuan::http

@@ -392,15 +392,39 @@ std::string dispute_sla(const Dispute& dispute, const Timestamp& now) {
   return *respond_by < *resolved ? "answered_late" : "answered_in_time";
 }
 
+namespace {
+
+// An open promise as the engine sees it; nullopt for one of a customer not in the snapshot.
+std::optional<CollectionState::OpenPromise> open_promise(const Promise& p,
+                                                         const Snapshot& snapshot) {
+  auto customer = snapshot.customer_index(p.customer_id);
+  auto created = Timestamp::parse(p.created_at);
+  if (!customer || !created) return std::nullopt;
+  return CollectionState::OpenPromise{p.id,
+                                      static_cast<uint32_t>(*customer),
+                                      p.currency,
+                                      p.amount,
+                                      p.promised_date,
+                                      created->local_date()};
+}
+
+}  // namespace
+
+void read_promise_outcomes(Store& store, const Snapshot& snapshot, const Policy& policy, Date day,
+                           const std::function<void(const Promise&, PromiseStatus)>& row) {
+  store.read_promises([&](const Promise& p) {
+    if (p.status != PromiseStatus::kOpen) return row(p, p.status);
+    const auto open = open_promise(p, snapshot);
+    row(p, open ? promise_outcome(snapshot, *open, policy.promise_grace_days, day.days())
+                : PromiseStatus::kOpen);
+  });
+}
+
 CollectionState load_collection_state(Store& store, const Snapshot& snapshot) {
   CollectionState state;
   store.read_promises([&](const Promise& p) {
     if (p.status != PromiseStatus::kOpen) return;
-    auto customer = snapshot.customer_index(p.customer_id);
-    auto created = Timestamp::parse(p.created_at);
-    if (!customer || !created) return;
-    state.promises.push_back({p.id, static_cast<uint32_t>(*customer), p.currency, p.amount,
-                              p.promised_date, created->local_date()});
+    if (auto open = open_promise(p, snapshot)) state.promises.push_back(*open);
   });
   store.read_plans([&](const PaymentPlan& p) {
     if (p.status != PlanStatus::kOpen) return;

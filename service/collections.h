@@ -89,4 +89,9 @@ std::string dispute_sla(const Dispute& dispute, const Timestamp& now);
 //! Open promises, payment plans and disputes from the store, by position in `snapshot`.
 CollectionState load_collection_state(Store& store, const Snapshot& snapshot);
 
+//! Every promise with what became of it by `day`: cancelled and broken as recorded, open ones
+//! by promise_outcome, the rule the daily run applies (a kept promise stays open in the store).
+void read_promise_outcomes(Store& store, const Snapshot& snapshot, const Policy& policy, Date day,
+                           const std::function<void(const Promise&, PromiseStatus)>& row);
+
 }  // namespace huikuan

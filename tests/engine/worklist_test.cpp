@@ -134,6 +134,33 @@ TEST_F(WorklistTest, APromisePaidOnTimeIsNotBroken) {
   EXPECT_EQ(items[0].collectible_amount, 40000);
 }
 
+TEST_F(WorklistTest, APromiseIsOpenUntilItsGraceEndsThenKeptOnlyIfThatMuchWasPaid) {
+  ledger_.customer(customer("PAID"));
+  ledger_.invoice("I1", "PAID", "2026-05-01", "2026-05-31", 100000);
+  ledger_.payment("P1", "PAID", "2026-07-04", 60000);
+  ledger_.allocate("I1", "P1", "2026-07-04", 60000);
+  ledger_.customer(customer("SHORT"));
+  ledger_.invoice("I2", "SHORT", "2026-05-01", "2026-05-31", 100000);
+  ledger_.payment("P2", "SHORT", "2026-07-04", 59999);
+  ledger_.allocate("I2", "P2", "2026-07-04", 59999);
+  snapshot_ = ledger_.build();
+  auto made = [&](const char* key) {
+    return CollectionState::OpenPromise{1,
+                                        static_cast<uint32_t>(*snapshot_->customer_index(key)),
+                                        testing::currency("CNY"),
+                                        60000,
+                                        day("2026-07-05"),
+                                        day("2026-06-25")};
+  };
+  const int32_t grace = policy_.promise_grace_days;  // 3
+  EXPECT_EQ(promise_outcome(*snapshot_, made("PAID"), grace, day("2026-07-08").days()),
+            PromiseStatus::kOpen);
+  EXPECT_EQ(promise_outcome(*snapshot_, made("PAID"), grace, day("2026-07-09").days()),
+            PromiseStatus::kKept);
+  EXPECT_EQ(promise_outcome(*snapshot_, made("SHORT"), grace, day("2026-07-09").days()),
+            PromiseStatus::kBroken);  // one cent short
+}
+
 TEST_F(WorklistTest, ValueOfTheCaseOrdersTheListAndExplainsItself) {
   ledger_.customer(customer("SMALL-NEW"));
   ledger_.invoice("I1", "SMALL-NEW", "2026-06-01", "2026-06-20", 100000);  // 10 days

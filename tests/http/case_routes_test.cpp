@@ -257,6 +257,40 @@ TEST_F(CaseRoutesTest, GivenACachedWorklist_WhenAPromiseIsRecorded_ThenTheNextPa
   EXPECT_NE(after["collectible_amount"], before["collectible_amount"]);
 }
 
+TEST_F(CaseRoutesTest, GivenAPromiseDueInThePeriod_WhenItsGracePasses_ThenTheReportCountsIt) {
+  ApiClient collector = as("collector");
+  ApiClient director = as("director");
+  const char* report = "/api/v1/reports/promises?from=2026-07-06&to=2026-07-06";
+  const HttpResponse promised = collector.post(
+      "/api/v1/promises",
+      {{"customer_id", server_->own_customer()}, {"amount", "1.00"}, {"date", "2026-07-06"}});
+  ASSERT_EQ(promised.result_int(), 201) << promised.body();
+  const std::string currency = body_of(promised)["promise"]["currency"];
+  auto row = [&](ApiClient& reader) {
+    const HttpResponse answer = reader.get(report);
+    EXPECT_EQ(answer.result_int(), 200) << answer.body();
+    const json body = body_of(answer);
+    for (const json& r : body["currencies"]) {
+      if (r["currency"] == currency) return r;
+    }
+    return json();
+  };
+  const json before = row(director);  // due, not yet past its grace
+  EXPECT_EQ(before["open"], 1);
+  EXPECT_EQ(before["broken"], 0);
+  EXPECT_TRUE(before["kept_rate"].is_null());
+  EXPECT_EQ(before["amount_due"], "1.00");
+
+  server_->set_now(*Timestamp::parse("2026-07-20T10:00:00+08:00"));  // no payment since
+  ApiClient later = as("director");  // the first session has ended by then
+  const json after = row(later);
+  EXPECT_EQ(after["open"], 0);
+  EXPECT_EQ(after["broken"], 1);
+  EXPECT_EQ(after["kept"], 0);
+  EXPECT_EQ(after["kept_rate"], 0.0);
+  EXPECT_EQ(later.get("/api/v1/reports/promises?from=2026-07-06").result_int(), 400);
+}
+
 TEST_F(CaseRoutesTest, GivenTheWorklistCache_WhenAskedAgainOrAfterAChange_ThenBuiltOnlyWhenNeeded) {
   http::WorklistCache cache(2);
   const auto snapshot = server_->snapshot();

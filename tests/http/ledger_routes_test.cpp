@@ -174,6 +174,13 @@ TEST_F(LedgerRoutesTest, GivenAttributeFilters_WhenListed_ThenOnlyMatchingCustom
   const json items = all_items(auditor_, "/api/v1/customers?region=" + encoded(region));
   EXPECT_EQ(items.size(), in_region);
   for (const json& item : items) EXPECT_EQ(item["region"], region);
+  const std::string industry = snapshot().industries.values[snapshot().customer_industry[0]];
+  size_t in_industry = 0;
+  for (uint32_t code : snapshot().customer_industry)
+    in_industry += snapshot().industries.values[code] == industry;
+  const json by_industry = all_items(auditor_, "/api/v1/customers?industry=" + encoded(industry));
+  EXPECT_EQ(by_industry.size(), in_industry);
+  for (const json& item : by_industry) EXPECT_EQ(item["industry"], industry);
 
   for (const json& item : all_items(auditor_, "/api/v1/customers?overdue=true")) {
     EXPECT_GT(item["oldest_overdue_days"].get<int>(), 0) << item["id"];

@@ -196,6 +196,7 @@ export default function Customers() {
     () => ({
       q: params.get('q') ?? '',
       region: params.get('region') ?? '',
+      industry: params.get('industry') ?? '',
       grade: params.get('grade') ?? '',
       type: params.get('type') ?? '',
       collector: params.get('collector') ?? '',

@@ -26,6 +26,8 @@ import {
   keyLabel,
   KpiReport,
   KpiRow,
+  PromiseReport,
+  withPromiseRates,
   monthEnd,
   monthLabel,
   Preset,
@@ -87,7 +89,6 @@ registerStrings('dashboard', {
       collector: '按催收员',
       variant: '按策略版本',
       hint: '点击条形查看对应客户',
-      noFilter: '客户列表暂不支持按行业筛选',
       top: '显示应收余额最高的 {{count}} 项（共 {{total}} 项）',
       open: '应收余额',
       variantHint: '挑战版本与基准策略的差异以颜色标出（绿色为更好）',
@@ -153,7 +154,6 @@ registerStrings('dashboard', {
       collector: 'By collector',
       variant: 'By policy variant',
       hint: 'Click a bar to see those customers',
-      noFilter: 'The customer list cannot be filtered by industry yet',
       top: 'The {{count}} largest of {{total}} by open amount',
       open: 'Open',
       variantHint: 'Challengers are coloured against the champion (green is better)',
@@ -174,6 +174,7 @@ registerStrings('dashboard', {
 });
 
 const KPI = '/api/v1/reports/kpi';
+const PROMISES = '/api/v1/reports/promises';
 const AGING = '/api/v1/reports/aging';
 const BLUE = '#1f5fbf';
 const RED = '#c4302b';
@@ -201,6 +202,12 @@ const KPIS: KpiDef[] = [
   { key: 'add', kind: 'days', better: 'down', value: (k) => k.add },
   { key: 'cei', kind: 'percent', better: 'up', value: (k) => k.cei },
   { key: 'overdue_rate', kind: 'percent', better: 'down', value: (k) => k.overdue_rate },
+  {
+    key: 'promise_kept_rate',
+    kind: 'percent',
+    better: 'up',
+    value: (k) => k.promise_kept_rate ?? null,
+  },
 ];
 
 function showValue(kind: KpiDef['kind'], value: number | null) {
@@ -249,9 +256,13 @@ export default function Dashboard() {
 
   const kpis = useData(
     () =>
-      Promise.all([get<KpiReport>(KPI, period), get<KpiReport>(KPI, previous)]).then(
-        ([current, before]) => ({ current, before }),
-      ),
+      Promise.all(
+        [period, previous].map((p) =>
+          Promise.all([get<KpiReport>(KPI, p), get<PromiseReport>(PROMISES, p)]).then(
+            ([kpi, promises]) => withPromiseRates(kpi, promises),
+          ),
+        ),
+      ).then(([current, before]) => ({ current, before })),
     [period.from, period.to],
   );
   const aging = useData(
@@ -366,7 +377,7 @@ export default function Dashboard() {
             <div className="card-head">
               <h2>{t(`breakdown.${by}`)}</h2>
               <span className="muted small">
-                {by === 'industry' ? t('breakdown.noFilter') : t('breakdown.hint')}
+                {t('breakdown.hint')}
               </span>
             </div>
             <Loaded state={aging}>
@@ -937,7 +948,6 @@ function Breakdown({
   const navigate = useNavigate();
   const rows = useMemo(() => shownRows(table), [table]);
   const total = table?.rows.filter((r) => !isZero(r.open)).length ?? 0;
-  const clickable = by !== 'industry';
   const option = useMemo<ChartOption>(() => {
     const colors = bucketColors(buckets);
     return {
@@ -1009,14 +1019,10 @@ function Breakdown({
         height={84 + Math.max(rows.length, rowsShown) * 24}
         label={t(`breakdown.${by}`)}
         testId={`chart-by-${by}`}
-        onCategoryClick={
-          clickable
-            ? (index) => {
-                const row = rows[index];
-                if (row && row.key !== '') open(row.key);
-              }
-            : undefined
-        }
+        onCategoryClick={(index) => {
+          const row = rows[index];
+          if (row && row.key !== '') open(row.key);
+        }}
       />
       {total > rows.length && (
         <div className="muted small">{t('breakdown.top', { count: rows.length, total })}</div>

@@ -32,6 +32,7 @@ registerStrings('reportsCommon', {
       add: '平均逾期天数',
       cei: '回款有效性指数',
       overdue_rate: '逾期率',
+      promise_kept_rate: '承诺兑现率',
       credit_sales: '本期赊销额',
       ar: '期末应收',
       current_ar: '期末未到期应收',
@@ -51,6 +52,7 @@ registerStrings('reportsCommon', {
       add: 'DSO − BPDSO：因逾期多占用的天数，越低越好',
       cei: '（期初应收 + 赊销 − 期末应收）÷（期初应收 + 赊销 − 期末未到期应收），越高越好',
       overdue_rate: '逾期应收 ÷ 期末应收，越低越好',
+      promise_kept_rate: '本期到期的付款承诺中按时兑现的比例（宽限期后已付足承诺金额），越高越好',
     },
     variant: { champion: '基准策略（champion）' },
     unassigned: '（未分配）',
@@ -87,6 +89,7 @@ registerStrings('reportsCommon', {
       add: 'Average days delinquent',
       cei: 'Collection effectiveness',
       overdue_rate: 'Overdue rate',
+      promise_kept_rate: 'Promise-kept rate',
       credit_sales: 'Credit sales',
       ar: 'Receivables at end',
       current_ar: 'Not yet due at end',
@@ -106,6 +109,8 @@ registerStrings('reportsCommon', {
       add: 'DSO − BPDSO: days lost to late payment; lower is better',
       cei: '(start + sales − end) ÷ (start + sales − not yet due at end); higher is better',
       overdue_rate: 'Overdue receivables ÷ receivables at end; lower is better',
+      promise_kept_rate:
+        'Promises to pay dated in the period that were paid in full by the end of their grace days; higher is better',
     },
     variant: { champion: 'Champion (current policy)' },
     unassigned: '(unassigned)',
@@ -142,12 +147,31 @@ export type KpiRow = {
   add: number | null;
   cei: number | null;
   overdue_rate: number | null;
+  /** kept ÷ (kept + broken) promises dated in the period, in percent (GET /reports/promises) */
+  promise_kept_rate?: number | null;
   credit_sales: string;
   ar: string;
   current_ar: string;
   beginning_ar: string;
 };
 export type KpiReport = { from: string; to: string; currencies: KpiRow[] };
+export type PromiseReport = {
+  from: string;
+  to: string;
+  currencies: { currency: string; kept_rate: number | null }[];
+};
+
+/** `report` with each currency's promise-kept rate (in percent) from the promise report. */
+export function withPromiseRates(report: KpiReport, promises: PromiseReport): KpiReport {
+  const rate = new Map(promises.currencies.map((p) => [p.currency, p.kept_rate]));
+  return {
+    ...report,
+    currencies: report.currencies.map((k) => {
+      const kept = rate.get(k.currency);
+      return { ...k, promise_kept_rate: kept === null || kept === undefined ? null : kept * 100 };
+    }),
+  };
+}
 
 // ---------------------------------------------------------------- labels
 
