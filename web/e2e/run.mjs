@@ -96,6 +96,37 @@ async function apiAs(username) {
   };
 }
 
+/** Exact halves of a decimal amount string ("10.01" → "5.00", "5.01"), by minor units. */
+function halves(amount) {
+  const [whole, fraction = ''] = amount.split('.');
+  const minor = BigInt(whole + fraction);
+  const asText = (n) => {
+    const text = n.toString().padStart(fraction.length + 1, '0');
+    return fraction.length ? `${text.slice(0, -fraction.length)}.${text.slice(-fraction.length)}` : text;
+  };
+  return [asText(minor / 2n), asText(minor - minor / 2n)];
+}
+
+/** The collector proposes a two-installment plan for an undisputed open invoice of the first
+ * case of their worklist that can take one; the policy routes it for approval (202). */
+async function proposePlan(collector) {
+  const list = await collector.get('/api/v1/worklist?limit=40');
+  for (const item of list.items) {
+    const view = await collector.get(`/api/v1/customers/${item.customer_id}`);
+    const invoice = view.open_invoices.find((i) => /^0(\.0+)?$/.test(i.disputed));
+    if (!invoice) continue;
+    const [first, second] = halves(invoice.open_amount);
+    const proposed = await collector.post('/api/v1/plans', {
+      customer_id: item.customer_id,
+      invoice_ids: [invoice.id],
+      installments: [{ date: localDate(14), amount: first }, { date: localDate(44), amount: second }],
+      note: 'e2e: two installments',
+    });
+    if (proposed.status === 202) return proposed.body.approval.id;
+  }
+  return undefined;
+}
+
 async function signIn(page, username, language = 'zh-CN') {
   await page.goto(base + '/');
   await page.evaluate((l) => localStorage.setItem('huikuan.language', l), language);
@@ -183,33 +214,7 @@ describe('web app', () => {
 
   it('a supervisor approves an installment plan a collector proposed', async () => {
     const collector = await apiAs('collector');
-    const list = await collector.get('/api/v1/worklist?limit=20');
-    let approvalId;
-    for (const item of list.items) {
-      const view = await collector.get(`/api/v1/customers/${item.customer_id}`);
-      const invoice = view.open_invoices.find((i) => i.disputed === '0.00' || /^0(\.0+)?$/.test(i.disputed));
-      if (!invoice) continue;
-      const [whole, fraction = ''] = invoice.open_amount.split('.');
-      const minor = BigInt(whole + fraction);
-      const first = minor / 2n;
-      const asText = (n) => {
-        const s = n.toString().padStart(fraction.length + 1, '0');
-        return fraction.length ? `${s.slice(0, -fraction.length)}.${s.slice(-fraction.length)}` : s;
-      };
-      const proposed = await collector.post('/api/v1/plans', {
-        customer_id: item.customer_id,
-        invoice_ids: [invoice.id],
-        installments: [
-          { date: localDate(14), amount: asText(first) },
-          { date: localDate(44), amount: asText(minor - first) },
-        ],
-        note: 'e2e: two installments',
-      });
-      if (proposed.status === 202) {
-        approvalId = proposed.body.approval.id;
-        break;
-      }
-    }
+    const approvalId = await proposePlan(collector);
     assert.ok(approvalId, 'a plan routed for approval');
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -267,6 +272,18 @@ describe('web app', () => {
   });
 
   it('screenshots every page in zh-CN and English, and the worklist and customer on a phone', async () => {
+    // Something in the approvals inbox and the disputes queue to show.
+    const collector = await apiAs('collector');
+    assert.ok(await proposePlan(collector), 'a pending plan for the approvals screenshot');
+    const list = await collector.get('/api/v1/worklist?limit=40');
+    const view = await collector.get(`/api/v1/customers/${list.items.at(-1).customer_id}`);
+    const invoice = view.open_invoices[0];
+    const disputed = await collector.post('/api/v1/disputes', {
+      invoice_id: invoice.id, amount: halves(invoice.open_amount)[0], reason: 'quality_problem',
+      note: 'e2e: goods arrived damaged',
+    });
+    assert.equal(disputed.status, 201, JSON.stringify(disputed.body));
+    await collector.dispose();
     const pages = [
       ['worklist', 'collector', '/worklist'],
       ['customers', 'director', '/customers'],

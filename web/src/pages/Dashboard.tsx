@@ -69,6 +69,7 @@ registerStrings('dashboard', {
       add: '平均逾期天数',
       cei: '回款有效性指数',
       overdue_rate: '逾期率',
+      promise_kept_rate: '承诺兑现率',
     },
     aging: {
       title: '账龄分布',
@@ -134,6 +135,7 @@ registerStrings('dashboard', {
       add: 'ADD (days late)',
       cei: 'CEI',
       overdue_rate: 'Overdue rate',
+      promise_kept_rate: 'Promises kept',
     },
     aging: {
       title: 'Aging',
