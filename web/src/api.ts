@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null = null,
+    /** the whole answer, for errors that carry more (an import's row errors) */
+    readonly body: unknown = null,
   ) {
     super(message);
   }
@@ -47,8 +49,10 @@ async function call(method: string, path: string, body: Body = {}): Promise<Resp
   let code = 'http_' + response.status;
   let message = response.statusText;
   let field: string | null = null;
+  let json: unknown = null;
   try {
-    const error = (await response.json()).error;
+    json = await response.json();
+    const error = (json as { error: { code?: string; message?: string; field?: string } }).error;
     code = error.code ?? code;
     message = error.message ?? message;
     field = error.field ?? null;
@@ -58,7 +62,7 @@ async function call(method: string, path: string, body: Body = {}): Promise<Resp
   if (response.status === 401 && path !== '/api/v1/session') {
     window.dispatchEvent(new Event(SESSION_EXPIRED));
   }
-  throw new ApiError(response.status, code, message, field);
+  throw new ApiError(response.status, code, message, field, json);
 }
 
 export async function get<T>(path: string, query?: Record<string, string | number | undefined>) {

@@ -3,7 +3,7 @@
 import { FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { ApiError, get, SESSION_EXPIRED } from '../api';
+import { ApiError, postForm } from '../api';
 import { errorText, PageTitle } from '../components';
 import { number } from '../format';
 import { registerStrings } from '../i18n';
@@ -113,45 +113,20 @@ function valueOf(message: string) {
   return /'([^']*)'/.exec(message)?.[1] ?? /^(\S+) is /.exec(message)?.[1] ?? '';
 }
 
-// The upload goes through fetch here (not api.ts) because a 422 carries the row errors
-// beside the usual {"error"} object, and api.ts keeps only the latter.
+// A 422 carries the row errors beside the usual {"error"} object: they are the answer.
 async function upload(files: File[], encoding: string): Promise<Summary | Failure> {
-  const session = await get<{ csrf_token: string | null }>('/api/v1/session');
   const form = new FormData();
   for (const file of files) form.append('files', file, file.name);
   form.append('encoding', encoding);
-  let response: Response;
   try {
-    response = await fetch('/api/v1/imports', {
-      method: 'POST',
-      body: form,
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrf_token ?? '' },
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network');
+    return await postForm<Summary>('/api/v1/imports', form);
+  } catch (e) {
+    const body = e instanceof ApiError ? (e.body as { errors?: RowError[]; total_errors?: number }) : null;
+    if (e instanceof ApiError && e.status === 422 && body?.errors) {
+      return { errors: body.errors, total: body.total_errors ?? body.errors.length };
+    }
+    throw e;
   }
-  let body: {
-    error?: { code?: string; message?: string; field?: string | null };
-    errors?: RowError[];
-    total_errors?: number;
-  } & Partial<Summary> = {};
-  try {
-    body = await response.json();
-  } catch {
-    // not JSON: the status tells
-  }
-  if (response.ok) return body as Summary;
-  if (response.status === 422 && body.errors) {
-    return { errors: body.errors, total: body.total_errors ?? body.errors.length };
-  }
-  if (response.status === 401) window.dispatchEvent(new Event(SESSION_EXPIRED));
-  throw new ApiError(
-    response.status,
-    body.error?.code ?? 'http_' + response.status,
-    body.error?.message ?? response.statusText,
-    body.error?.field ?? null,
-  );
 }
 
 export default function Imports() {
