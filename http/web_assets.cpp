@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <iterator>
 #include <map>
-#include <sstream>
 #include <system_error>
 
 namespace huikuan::http {
@@ -35,11 +35,11 @@ std::string_view content_type_of(const std::filesystem::path& file) {
 
 Result<std::string> read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  std::ostringstream body;
-  if (!(in && body << in.rdbuf())) {
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad() || !in.is_open()) {
     return fail(fmt::format("cannot read {}", file.string()), "web_root");
   }
-  return std::move(body).str();
+  return body;
 }
 
 // The browser may run only the app's own scripts; styles may be inline (the charts and grids

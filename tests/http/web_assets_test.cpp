@@ -29,6 +29,7 @@ class WebAssetsTest : public ::testing::Test {
     write("assets/index-abc123.js", "console.log('app')");
     write("assets/index-abc123.js.gz", "GZIPPED");
     write("favicon.svg", "<svg/>");
+    write("robots.txt", "");  // an empty file is a file too
   }
   void TearDown() override { fs::remove_all(root_); }
   void write(const std::string& name, const std::string& text) {
@@ -68,7 +69,8 @@ TEST_F(WebAssetsTest, GivenAMissingFile_WhenAsked_Then404NotTheApp) {
   const auto assets = WebAssets::load(root_);
   ASSERT_TRUE(assets);
   EXPECT_EQ(assets->answer("/assets/gone-123.js", "").status, Status::not_found);
-  EXPECT_EQ(assets->answer("/robots.txt", "").status, Status::not_found);
+  EXPECT_EQ(assets->answer("/humans.txt", "").status, Status::not_found);
+  EXPECT_EQ(assets->answer("/robots.txt", "").status, Status::ok);
   EXPECT_EQ(assets->answer("/../../etc/passwd.txt", "").status, Status::not_found);
 }
 
