@@ -1,5 +1,5 @@
 // Pieces every page uses: loading, empty and error states, money cells, a data hook.
-import { DependencyList, ReactNode, useCallback, useEffect, useState } from 'react';
+import { DependencyList, FormEvent, ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ApiError } from './api';
@@ -38,6 +38,49 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
       )}
     </div>
   );
+}
+
+/** A short success message after an action (nothing while `message` is empty). */
+export function Flash({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="success" role="status">
+      {message}
+    </div>
+  );
+}
+
+/** A form's failure as an alert, in words (nothing while `error` is null). */
+export function FormError({ error }: { error: unknown }) {
+  if (error === null) return null;
+  return (
+    <div className="error" role="alert">
+      {errorText(error)}
+    </div>
+  );
+}
+
+/**
+ * A form's submit: `busy` while `action` runs, its failure in `error`. With `onConflict`, a 409
+ * (someone else changed the record first) calls it instead of showing an error.
+ */
+export function useSubmit(action: () => Promise<void>, onConflict?: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      if (onConflict && err instanceof ApiError && err.status === 409) onConflict();
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, submit };
 }
 
 export function Loading() {

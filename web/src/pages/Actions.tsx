@@ -5,12 +5,13 @@ import { FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 
-import { ApiError, post } from '../api';
+import { post } from '../api';
 import { useAuth } from '../auth';
-import { Empty, errorText, Loaded, PageTitle, useData } from '../components';
+import { Empty, Flash, FormError, Loaded, PageTitle, useData, useSubmit } from '../components';
 import { date as formatDate, money, today } from '../format';
 import { registerStrings } from '../i18n';
-import { CustomerLink, getAll, Modal, useCustomerNames } from './Approvals.common';
+import { CustomerLink, DialogButtons, getAll, Modal, useCustomerNames } from './Approvals.common';
+import { type Action, CONTACT_OUTCOMES } from './CustomerTypes';
 import './Actions.css';
 
 registerStrings('actions', {
@@ -210,24 +211,6 @@ registerStrings('actions', {
   },
 });
 
-export type Action = {
-  id: number;
-  customer_id: string;
-  kind: string;
-  level: number;
-  channel: string;
-  planned_for: string;
-  scheduled_at: string;
-  invoice_ids: string[];
-  amount: string;
-  currency: string;
-  template: string;
-  assigned_to: string;
-  status: 'planned' | 'done' | 'skipped' | 'cancelled';
-  rule: string;
-  outcome: string;
-};
-
 type Status = 'all' | 'planned' | 'done' | 'skipped' | 'cancelled';
 type Verb = 'complete' | 'skip' | 'reschedule';
 
@@ -243,19 +226,7 @@ const REDUNDANT = new Set([
   'legal_review/internal',
   'internal_alert/internal',
 ]);
-const CONTACT_OUTCOMES = [
-  'reached',
-  'no_answer',
-  'busy',
-  'left_message',
-  'wrong_number',
-  'promise_to_pay',
-  'refused',
-  'disputed',
-  'callback',
-  'paid',
-];
-function outcomesFor(kind: string) {
+function outcomesFor(kind: string): readonly string[] {
   if (kind === 'call' || kind === 'visit') return CONTACT_OUTCOMES;
   if (kind === 'legal_review') return ['reviewed', 'escalated', 'not_escalated'];
   if (kind === 'internal_alert') return ['reviewed'];
@@ -432,11 +403,7 @@ export default function Actions() {
         </form>
       </div>
       {!can('cases.work') && <div className="notice">{t('readOnly')}</div>}
-      {flash && (
-        <div className="success" role="status">
-          {flash}
-        </div>
-      )}
+      <Flash message={flash} />
       <Loaded state={state}>
         {() =>
           visible.length === 0 ? (
@@ -590,15 +557,10 @@ function ActionDialog({
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const [moveTo, setMoveTo] = useState(addDays(dayOf(a), 1));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const workable = a.status === 'planned' && can('cases.work');
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, setError, submit } = useSubmit(
+    async () => {
       const body =
         verb === 'complete'
           ? { outcome, note }
@@ -607,17 +569,20 @@ function ActionDialog({
             : { date: moveTo, reason };
       await post(`/api/v1/actions/${a.id}/${verb}`, body);
       onDone(t(`done.${verb}`, { id: a.id, date: formatDate(moveTo) }));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) onDone(tc('error.conflict'));
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => onDone(tc('error.conflict')),
+  );
 
   const kind =
     t(`kind.${a.kind}`, { defaultValue: a.kind }) +
     (a.level ? ' · ' + t('levelN', { level: a.level }) : '');
+
+  const noteField = (
+    <label>
+      {t('noteLabel')}
+      <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+    </label>
+  );
 
   return (
     <Modal title={`${kind} #${a.id}`} onClose={onClose} wide>
@@ -684,10 +649,7 @@ function ActionDialog({
                   ))}
                 </select>
               </label>
-              <label>
-                {t('noteLabel')}
-                <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-              </label>
+              {noteField}
             </>
           )}
           {verb === 'skip' && (
@@ -701,10 +663,7 @@ function ActionDialog({
                   onChange={(e) => setReason(e.target.value)}
                 />
               </label>
-              <label>
-                {t('noteLabel')}
-                <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-              </label>
+              {noteField}
             </>
           )}
           {verb === 'reschedule' && (
@@ -726,24 +685,10 @@ function ActionDialog({
               </label>
             </>
           )}
-          {error !== null && (
-            <div className="error" role="alert">
-              {errorText(error)}
-            </div>
-          )}
-          <div className="buttons">
-            <button type="button" onClick={onClose}>
-              {tc('cancel')}
-            </button>
-            <button
-              type="submit"
-              className="primary"
-              disabled={busy}
-              data-testid={`action-${verb}`}
-            >
-              {t(`submit.${verb}`)}
-            </button>
-          </div>
+          <FormError error={error} />
+          <DialogButtons busy={busy} onCancel={onClose} testId={`action-${verb}`}>
+            {t(`submit.${verb}`)}
+          </DialogButtons>
         </form>
       )}
     </Modal>

@@ -140,6 +140,31 @@ export function Modal({
   );
 }
 
+/** A dialog form's buttons: cancel, then the primary submit. */
+export function DialogButtons({
+  busy,
+  onCancel,
+  testId,
+  children,
+}: {
+  busy: boolean;
+  onCancel: () => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  const { t: tc } = useTranslation();
+  return (
+    <div className="buttons">
+      <button type="button" onClick={onCancel}>
+        {tc('cancel')}
+      </button>
+      <button type="submit" className="primary" disabled={busy} data-testid={testId}>
+        {children}
+      </button>
+    </div>
+  );
+}
+
 /** A row of tabs (a segmented control); `counts` adds a number to some. */
 export function Tabs<K extends string>({
   value,

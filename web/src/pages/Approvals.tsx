@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 
 import { ApiError, get, post } from '../api';
 import { useAuth } from '../auth';
-import { Empty, errorText, Loaded, Money, PageTitle, useData } from '../components';
+import { Empty, errorText, Flash, Loaded, Money, PageTitle, useData } from '../components';
 import { dateTime, date } from '../format';
 import { registerStrings } from '../i18n';
 import { CustomerLink, Tabs, useCustomerNames } from './Approvals.common';
@@ -194,11 +194,7 @@ export default function Approvals() {
           )}
         />
       </div>
-      {flash && (
-        <div className="success" role="status">
-          {flash}
-        </div>
-      )}
+      <Flash message={flash} />
       <Loaded state={state}>
         {(page) => {
           const items = [...page.items].sort(

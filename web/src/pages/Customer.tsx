@@ -20,6 +20,7 @@ import {
   DaysOverdue,
   GradeBadge,
   Icon,
+  localClock,
   StageBadge,
   sumByCurrency,
   timeOf,
@@ -695,7 +696,7 @@ function ActionRow({
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const time = /T(\d\d:\d\d)/.exec(action.scheduled_at)?.[1] ?? '';
+  const time = localClock(action.scheduled_at);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

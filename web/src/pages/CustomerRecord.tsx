@@ -170,21 +170,77 @@ function Buttons({ busy, onClose, testId }: { busy: boolean; onClose: () => void
   );
 }
 
+/** Busy and the failure in words while a form saves; `save` runs the request. */
+function useSave() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (request: () => Promise<void>, explain: (e: ApiError) => string | null = () => null) => {
+    setBusy(true);
+    try {
+      await request();
+    } catch (e) {
+      setError(failure(e, explain));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, save };
+}
+
+function SaveError({ error, testId }: { error: string | null; testId?: string }) {
+  if (!error) return null;
+  return (
+    <div className="error" role="alert" data-testid={testId}>
+      {error}
+    </div>
+  );
+}
+
+/** A select of codes, each shown by its label in group `group`. */
+function CodeSelect({
+  name,
+  group,
+  codes,
+  value,
+  onChange,
+  autoFocus,
+}: {
+  name: string;
+  group: string;
+  codes: readonly string[];
+  value: string;
+  onChange: (value: string) => void;
+  autoFocus?: boolean;
+}) {
+  const label = useLabel();
+  return (
+    <select
+      name={name}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      data-autofocus={autoFocus || undefined}
+    >
+      {codes.map((c) => (
+        <option key={c} value={c}>
+          {label(group, c)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function ContactForm({ data, formRef, onClose, onSaved }: FormProps) {
   const { t } = useTranslation(['record', 'customer']);
-  const label = useLabel();
   const [channel, setChannel] = useState('phone');
   const [at, setAt] = useState(nowLocalInput());
   const [outcome, setOutcome] = useState('reached');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, save } = useSave();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
-    try {
+    return save(async () => {
       await post('/api/v1/contacts', {
         customer_id: data.customer.id,
         channel,
@@ -195,11 +251,7 @@ function ContactForm({ data, formRef, onClose, onSaved }: FormProps) {
       const next =
         outcome === 'promise_to_pay' ? 'promise' : outcome === 'disputed' ? 'dispute' : undefined;
       onSaved(t('customer:saved.contact'), next);
-    } catch (e) {
-      setError(failure(e, () => null));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -208,28 +260,24 @@ function ContactForm({ data, formRef, onClose, onSaved }: FormProps) {
       <div className="record-fields">
         <label>
           {t('channel')}
-          <select
+          <CodeSelect
             name="channel"
+            group="channel"
+            codes={CONTACT_CHANNELS}
             value={channel}
-            onChange={(e) => setChannel(e.target.value)}
-            data-autofocus
-          >
-            {CONTACT_CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {label('channel', c)}
-              </option>
-            ))}
-          </select>
+            onChange={setChannel}
+            autoFocus
+          />
         </label>
         <label>
           {t('outcome')}
-          <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-            {CONTACT_OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {label('outcome', o)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect
+            name="outcome"
+            group="outcome"
+            codes={CONTACT_OUTCOMES}
+            value={outcome}
+            onChange={setOutcome}
+          />
         </label>
         <label>
           {t('at')}
@@ -253,11 +301,7 @@ function ContactForm({ data, formRef, onClose, onSaved }: FormProps) {
           />
         </label>
       </div>
-      {error && (
-        <div className="error" role="alert">
-          {error}
-        </div>
-      )}
+      <SaveError error={error} />
       <Buttons busy={busy} onClose={onClose} testId="contact-submit" />
     </form>
   );
@@ -275,41 +319,35 @@ function PromiseForm({ data, formRef, onClose, onSaved }: FormProps) {
   const [amount, setAmount] = useState('');
   const [promised, setPromised] = useState('');
   const [invoiceIds, setInvoiceIds] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, save } = useSave();
   const openNow = data.aging.currencies.find((c) => c.currency === currency)?.open ?? '0';
   const invoices = data.open_invoices.filter((i) => i.currency === currency);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     const value = normalizeAmount(amount);
     if (!value) return setError(t('badAmount'));
     if (compareDecimals(value, '0') <= 0) return setError(t('zeroAmount'));
     if (promised && promised < data.as_of) return setError(t('pastDate', { date: date(data.as_of) }));
-    setBusy(true);
-    try {
-      await post('/api/v1/promises', {
-        customer_id: data.customer.id,
-        amount: value,
-        ...(currency ? { currency } : {}),
-        date: promised,
-        ...(invoiceIds.length ? { invoice_ids: invoiceIds } : {}),
-      });
-      onSaved(t('customer:saved.promise'));
-    } catch (e) {
-      setError(
-        failure(e, (api) =>
-          api.field === 'amount' && /more than/.test(api.message)
-            ? t('overOpen', { amount: money(openNow, currency) })
-            : api.field === 'date' && /past/.test(api.message)
-              ? t('pastDate', { date: date(data.as_of) })
-              : null,
-        ),
-      );
-    } finally {
-      setBusy(false);
-    }
+    return save(
+      async () => {
+        await post('/api/v1/promises', {
+          customer_id: data.customer.id,
+          amount: value,
+          ...(currency ? { currency } : {}),
+          date: promised,
+          ...(invoiceIds.length ? { invoice_ids: invoiceIds } : {}),
+        });
+        onSaved(t('customer:saved.promise'));
+      },
+      (api) =>
+        api.field === 'amount' && /more than/.test(api.message)
+          ? t('overOpen', { amount: money(openNow, currency) })
+          : api.field === 'date' && /past/.test(api.message)
+            ? t('pastDate', { date: date(data.as_of) })
+            : null,
+    );
   };
 
   return (
@@ -383,11 +421,7 @@ function PromiseForm({ data, formRef, onClose, onSaved }: FormProps) {
           ))}
         </fieldset>
       )}
-      {error && (
-        <div className="error" role="alert" data-testid="promise-error">
-          {error}
-        </div>
-      )}
+      <SaveError error={error} testId="promise-error" />
       <Buttons busy={busy} onClose={onClose} testId="promise-submit" />
     </form>
   );
@@ -395,7 +429,6 @@ function PromiseForm({ data, formRef, onClose, onSaved }: FormProps) {
 
 function DisputeForm({ data, formRef, onClose, onSaved }: FormProps) {
   const { t } = useTranslation(['record', 'customer']);
-  const label = useLabel();
   const invoices = data.open_invoices;
   const disputable = (id: string) => {
     const invoice = invoices.find((i) => i.id === id);
@@ -406,8 +439,7 @@ function DisputeForm({ data, formRef, onClose, onSaved }: FormProps) {
   const [amount, setAmount] = useState(first ? disputable(first.id) : '');
   const [reason, setReason] = useState<string>('quality_problem');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, save } = useSave();
   const invoice = useMemo(() => invoices.find((i) => i.id === invoiceId), [invoices, invoiceId]);
 
   if (invoices.length === 0) {
@@ -418,29 +450,24 @@ function DisputeForm({ data, formRef, onClose, onSaved }: FormProps) {
     );
   }
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     const value = normalizeAmount(amount);
     if (!value) return setError(t('badAmount'));
     if (compareDecimals(value, '0') <= 0) return setError(t('zeroAmount'));
-    setBusy(true);
-    try {
-      await post('/api/v1/disputes', { invoice_id: invoiceId, amount: value, reason, note: note.trim() });
-      onSaved(t('customer:saved.dispute'));
-    } catch (e) {
-      setError(
-        failure(e, (api) =>
-          (api.field === 'amount' || api.field === 'invoice_id') && /more than|above|exceed/.test(api.message)
-            ? t('overDisputable', {
-                amount: money(disputable(invoiceId), invoice?.currency),
-              })
-            : null,
-        ),
-      );
-    } finally {
-      setBusy(false);
-    }
+    return save(
+      async () => {
+        await post('/api/v1/disputes', { invoice_id: invoiceId, amount: value, reason, note: note.trim() });
+        onSaved(t('customer:saved.dispute'));
+      },
+      (api) =>
+        (api.field === 'amount' || api.field === 'invoice_id') && /more than|above|exceed/.test(api.message)
+          ? t('overDisputable', {
+              amount: money(disputable(invoiceId), invoice?.currency),
+            })
+          : null,
+    );
   };
 
   return (
@@ -486,24 +513,20 @@ function DisputeForm({ data, formRef, onClose, onSaved }: FormProps) {
         </label>
         <label>
           {t('reason')}
-          <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)}>
-            {DISPUTE_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {label('reason', r)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect
+            name="reason"
+            group="reason"
+            codes={DISPUTE_REASONS}
+            value={reason}
+            onChange={setReason}
+          />
         </label>
         <label className="wide">
           {t('note')}
           <input name="note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
         </label>
       </div>
-      {error && (
-        <div className="error" role="alert" data-testid="dispute-error">
-          {error}
-        </div>
-      )}
+      <SaveError error={error} testId="dispute-error" />
       <Buttons busy={busy} onClose={onClose} testId="dispute-submit" />
     </form>
   );

@@ -226,18 +226,7 @@ registerStrings('cust', {
 });
 
 export const CONTACT_CHANNELS = ['phone', 'email', 'sms', 'visit', 'letter'] as const;
-export const CONTACT_OUTCOMES = [
-  'reached',
-  'no_answer',
-  'busy',
-  'left_message',
-  'wrong_number',
-  'promise_to_pay',
-  'refused',
-  'disputed',
-  'callback',
-  'paid',
-] as const;
+export { CONTACT_OUTCOMES } from './CustomerTypes';
 export const DISPUTE_REASONS = [
   'quality_problem',
   'invoice_error',
@@ -548,6 +537,11 @@ export function timeOf(text: string | null | undefined): number {
   if (!text) return 0;
   const parsed = Date.parse(text.length === 10 ? text + 'T00:00:00Z' : text);
   return Number.isNaN(parsed) ? 0 : parsed;
+}
+
+/** "2026-11-24T09:30:00+08:00" → "09:30": the local time of day as written (the customer's). */
+export function localClock(at: string) {
+  return /T(\d\d:\d\d)/.exec(at)?.[1] ?? '';
 }
 
 /** The current time as ISO 8601 with the browser's offset: "2026-11-24T09:10:00+08:00". */

@@ -52,6 +52,20 @@ export type Payment = {
   allocations: { invoice_id: string; amount: string; date: string }[];
 };
 
+/** The outcomes of a contact (call, visit, …) the server accepts. */
+export const CONTACT_OUTCOMES = [
+  'reached',
+  'no_answer',
+  'busy',
+  'left_message',
+  'wrong_number',
+  'promise_to_pay',
+  'refused',
+  'disputed',
+  'callback',
+  'paid',
+] as const;
+
 export type Contact = {
   id: number;
   channel: string;
@@ -72,6 +86,9 @@ export type PromiseToPay = {
   recorded_by: string;
 };
 
+export type DisputeSla = 'open' | 'overdue' | 'answered_in_time' | 'answered_late';
+
+/** A dispute, as GET /api/v1/disputes and the 360° view write it. */
 export type Dispute = {
   id: number;
   invoice_id: string;
@@ -80,10 +97,10 @@ export type Dispute = {
   currency: string;
   reason: string;
   note: string;
-  status: string;
+  status: 'open' | 'resolved';
   opened_at: string;
   respond_by: string;
-  sla: string;
+  sla: DisputeSla;
   resolved_at: string | null;
   resolution: string | null;
   recorded_by: string;
@@ -108,7 +125,7 @@ export type PlannedAction = {
   channel: string;
   planned_for: string;
   scheduled_at: string;
-  status: string;
+  status: 'planned' | 'done' | 'skipped' | 'cancelled';
   amount: string;
   currency: string;
   template: string;
@@ -117,6 +134,9 @@ export type PlannedAction = {
   outcome: string;
   invoice_ids: string[];
 };
+
+/** A planned action as GET /api/v1/actions writes it: the 360° view's, with its customer. */
+export type Action = PlannedAction & { customer_id: string };
 
 export type Activity = {
   id: number;

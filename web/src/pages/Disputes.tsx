@@ -4,12 +4,13 @@ import { FormEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 
-import { ApiError, post } from '../api';
+import { post } from '../api';
 import { useAuth } from '../auth';
-import { Empty, errorText, Loaded, Money, PageTitle, useData } from '../components';
+import { Empty, Flash, FormError, Loaded, Money, PageTitle, useData, useSubmit } from '../components';
 import { dateTime, money } from '../format';
 import { registerStrings } from '../i18n';
-import { CustomerLink, getAll, Modal, Tabs, useCustomerNames } from './Approvals.common';
+import { CustomerLink, DialogButtons, getAll, Modal, Tabs, useCustomerNames } from './Approvals.common';
+import type { Dispute, DisputeSla } from './CustomerTypes';
 import './Disputes.css';
 
 registerStrings('disputes', {
@@ -138,24 +139,7 @@ registerStrings('disputes', {
 });
 
 type Status = 'open' | 'resolved' | 'all';
-type Sla = 'open' | 'overdue' | 'answered_in_time' | 'answered_late';
-
-export type Dispute = {
-  id: number;
-  invoice_id: string;
-  customer_id: string;
-  amount: string;
-  currency: string;
-  reason: string;
-  note: string;
-  status: 'open' | 'resolved';
-  opened_at: string;
-  respond_by: string;
-  sla: Sla;
-  resolved_at: string | null;
-  resolution: string | null;
-  recorded_by: string;
-};
+type Sla = DisputeSla;
 
 const NEAR_MS = 12 * 3600 * 1000;
 const RESOLUTIONS = ['upheld', 'rejected', 'credited'] as const;
@@ -271,11 +255,7 @@ export default function Disputes() {
           )}
         </form>
       </div>
-      {flash && (
-        <div className="success" role="status">
-          {flash}
-        </div>
-      )}
+      <Flash message={flash} />
       <Loaded state={state}>
         {() =>
           sorted.length === 0 ? (
@@ -413,26 +393,13 @@ function ResolveDialog({
   const { t: tc } = useTranslation();
   const [resolution, setResolution] = useState<(typeof RESOLUTIONS)[number]>('rejected');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
       await post(`/api/v1/disputes/${d.id}/resolve`, { resolution, note });
       onDone(t('resolved', { id: d.id, resolution: t(`resolution.${resolution}`) }));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        onDone(tc('error.conflict'));
-      } else {
-        setError(err);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => onDone(tc('error.conflict')),
+  );
 
   return (
     <Modal title={t('resolveTitle', { id: d.id })} onClose={onClose}>
@@ -475,19 +442,10 @@ function ResolveDialog({
           {t('noteLabel')}
           <textarea rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
         </label>
-        {error !== null && (
-          <div className="error" role="alert">
-            {errorText(error)}
-          </div>
-        )}
-        <div className="buttons">
-          <button type="button" onClick={onClose}>
-            {tc('cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy} data-testid="resolve-submit">
-            {t('submit')}
-          </button>
-        </div>
+        <FormError error={error} />
+        <DialogButtons busy={busy} onCancel={onClose} testId="resolve-submit">
+          {t('submit')}
+        </DialogButtons>
       </form>
     </Modal>
   );

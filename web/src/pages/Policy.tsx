@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 
 import { ApiError, get, postText, putText } from '../api';
 import { useAuth } from '../auth';
-import { errorText, Loaded, PageTitle, useData } from '../components';
+import { errorText, FormError, Loaded, PageTitle, useData } from '../components';
 import { registerStrings } from '../i18n';
 import './Approvals.common.css';
 import { diffLines, hunks } from './Policy.diff';
@@ -274,11 +274,7 @@ function Editor({
       {check && (
         <CheckResult check={check} current={text} changed={changed} onJump={goTo} />
       )}
-      {saveError !== null && (
-        <div className="error" role="alert">
-          {errorText(saveError)}
-        </div>
-      )}
+      <FormError error={saveError} />
       <div className="policy-columns">
         <div className="code-editor" style={{ ['--lh' as string]: `${LINE_HEIGHT}px` }}>
           <div className="code-gutter" ref={gutter} aria-hidden="true">

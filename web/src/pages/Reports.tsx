@@ -159,6 +159,60 @@ function Downloads({ path, query }: { path: string; query: Record<string, string
   );
 }
 
+/** A required date field of a report's form. */
+function DateField({
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="date"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
+/** The end of a report's form: run, the downloads of what is shown, and what is wrong. */
+function RunButtons({
+  testId,
+  path,
+  query,
+  error,
+}: {
+  testId: string;
+  path: string;
+  query: Record<string, string | undefined>;
+  error: string | null;
+}) {
+  const { t } = useTranslation(['reports', 'common']);
+  return (
+    <>
+      <button type="submit" className="primary" data-testid={testId}>
+        {t('run')}
+      </button>
+      <Downloads path={path} query={query} />
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+    </>
+  );
+}
+
 function CurrencySelect({
   currencies,
   value,
@@ -190,6 +244,10 @@ const gridHeight = (count: number) => 38 + 34 * Math.min(count, 16) + 20;
 
 const sortCurrencies = (list: string[]) =>
   [...list].sort((a, b) => (a === 'CNY' ? -1 : b === 'CNY' ? 1 : a.localeCompare(b)));
+
+/** The currency asked for in the address when the report has it (or all), else the first. */
+const pickCurrency = (wanted: string | null, currencies: string[]) =>
+  wanted === ALL || (wanted && currencies.includes(wanted)) ? wanted : (currencies[0] ?? ALL);
 
 // ---------------------------------------------------------------- aging
 
@@ -233,16 +291,7 @@ function AgingTab() {
   return (
     <>
       <form className="card report-form" onSubmit={submit} data-testid="aging-form">
-        <label>
-          {t('asOf')}
-          <input
-            type="date"
-            value={draftAsOf}
-            onChange={(e) => setDraftAsOf(e.target.value)}
-            required
-            data-testid="aging-as-of"
-          />
-        </label>
+        <DateField label={t('asOf')} value={draftAsOf} onChange={setDraftAsOf} testId="aging-as-of" />
         <label>
           {t('groupBy')}
           <select
@@ -267,15 +316,7 @@ function AgingTab() {
             data-testid="aging-buckets"
           />
         </label>
-        <button type="submit" className="primary" data-testid="aging-run">
-          {t('run')}
-        </button>
-        <Downloads path={AGING} query={query} />
-        {error && (
-          <div className="form-error" role="alert">
-            {error}
-          </div>
-        )}
+        <RunButtons testId="aging-run" path={AGING} query={query} error={error} />
       </form>
       <Loaded state={state}>
         {(report) => (
@@ -302,8 +343,7 @@ function AgingResult({
 }) {
   const { t } = useTranslation(['reports', 'reportsCommon']);
   const currencies = sortCurrencies(report.currencies.map((c) => c.currency));
-  const currency =
-    wanted === ALL || (wanted && currencies.includes(wanted)) ? wanted : (currencies[0] ?? ALL);
+  const currency = pickCurrency(wanted, currencies);
   const shown = report.currencies.filter((c) => currency === ALL || c.currency === currency);
   const by = report.group_by;
 
@@ -491,26 +531,8 @@ function KpiTab() {
   return (
     <>
       <form className="card report-form" onSubmit={submit} data-testid="kpi-form">
-        <label>
-          {t('from')}
-          <input
-            type="date"
-            value={draftFrom}
-            onChange={(e) => setDraftFrom(e.target.value)}
-            required
-            data-testid="kpi-from"
-          />
-        </label>
-        <label>
-          {t('to')}
-          <input
-            type="date"
-            value={draftTo}
-            onChange={(e) => setDraftTo(e.target.value)}
-            required
-            data-testid="kpi-to"
-          />
-        </label>
+        <DateField label={t('from')} value={draftFrom} onChange={setDraftFrom} testId="kpi-from" />
+        <DateField label={t('to')} value={draftTo} onChange={setDraftTo} testId="kpi-to" />
         <label className="check">
           <input
             type="checkbox"
@@ -520,15 +542,7 @@ function KpiTab() {
           />
           {t('byVariant')}
         </label>
-        <button type="submit" className="primary" data-testid="kpi-run">
-          {t('run')}
-        </button>
-        <Downloads path={KPI} query={query} />
-        {error && (
-          <div className="form-error" role="alert">
-            {error}
-          </div>
-        )}
+        <RunButtons testId="kpi-run" path={KPI} query={query} error={error} />
       </form>
       <Loaded state={state}>
         {({ report, overall }) => (
@@ -560,11 +574,7 @@ function KpiResult({
   const byVariant = overall !== null;
   const currencies = sortCurrencies([...new Set(report.currencies.map((c) => c.currency))]);
   // Without variants each row is a currency: all of them fit; with variants, one at a time.
-  const currency = !byVariant
-    ? ALL
-    : wanted === ALL || (wanted && currencies.includes(wanted))
-      ? wanted
-      : (currencies[0] ?? ALL);
+  const currency = !byVariant ? ALL : pickCurrency(wanted, currencies);
   const pick = (k: KpiRow) => currency === ALL || k.currency === currency;
   const order = (a: KpiRow, b: KpiRow) =>
     currencies.indexOf(a.currency) - currencies.indexOf(b.currency);

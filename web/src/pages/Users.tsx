@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import { ApiError, del, get, post } from '../api';
 import { useAuth } from '../auth';
-import { Empty, errorText, Loaded, PageTitle, useData } from '../components';
+import { Empty, errorText, Flash, FormError, Loaded, PageTitle, useData, useSubmit } from '../components';
 import { dateTime } from '../format';
 import { registerStrings } from '../i18n';
 import './Approvals.common.css';
@@ -169,11 +169,7 @@ export default function Users() {
         {tc('nav.users')}
       </PageTitle>
       {!writable && <div className="notice">{t('readOnly')}</div>}
-      {flash && (
-        <div className="success" role="status">
-          {flash}
-        </div>
-      )}
+      <Flash message={flash} />
       {adding && writable && (
         <AddUser
           onCancel={() => setAdding(false)}
@@ -242,29 +238,18 @@ function AddUser({ onCancel, onDone }: { onCancel: () => void; onDone: (u: strin
   const [collectorId, setCollectorId] = useState('');
   const [team, setTeam] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const holdsCases = CASE_ROLES.has(role);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await post('/api/v1/users', {
-        username: username.trim(),
-        role,
-        collector_id: holdsCases ? collectorId.trim() : '',
-        team: team.trim(),
-        password,
-      });
-      onDone(username.trim());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await post('/api/v1/users', {
+      username: username.trim(),
+      role,
+      collector_id: holdsCases ? collectorId.trim() : '',
+      team: team.trim(),
+      password,
+    });
+    onDone(username.trim());
+  });
 
   return (
     <form className="card user-form" onSubmit={submit} data-testid="user-form">
@@ -320,11 +305,7 @@ function AddUser({ onCancel, onDone }: { onCancel: () => void; onDone: (u: strin
           <span className="help">{t('passwordHelp')}</span>
         </label>
       </div>
-      {error !== null && (
-        <div className="error" role="alert">
-          {errorText(error)}
-        </div>
-      )}
+      <FormError error={error} />
       <div className="buttons start">
         <button type="submit" className="primary" disabled={busy}>
           {t('create')}
@@ -424,11 +405,7 @@ function Tokens({ users }: { users: User[] }) {
         </button>
       </form>
       {fresh && <Secret token={fresh} onDismiss={() => setFresh(null)} />}
-      {flash && (
-        <div className="success" role="status">
-          {flash}
-        </div>
-      )}
+      <Flash message={flash} />
       {error !== null && (
         <div className="error" role="alert">
           {error instanceof ApiError && error.status === 404 ? error.message : errorText(error)}

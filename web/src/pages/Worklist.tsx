@@ -2,7 +2,15 @@
 // the reasons it ranks where it does; beside them today's planned actions, promises due or
 // broken and disputes close to their answer deadline. Keyboard: j/k or ↑/↓ select, Enter
 // opens, / searches, ←/→ change page.
-import { KeyboardEvent as ReactKeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  KeyboardEvent as ReactKeyboardEvent,
+  ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 
@@ -20,11 +28,13 @@ import {
   Icon,
   isDecimal,
   KeyHint,
+  localClock,
   StageBadge,
   timeOf,
   typing,
   useLabel,
 } from './CustomerShared';
+import type { Action, Dispute } from './CustomerTypes';
 import './Worklist.css';
 
 registerStrings('worklist', {
@@ -185,36 +195,6 @@ export type WorklistItem = {
 };
 
 type Page<T> = { items: T[]; total: number; offset: number; limit: number; as_of?: string };
-
-type Action = {
-  id: number;
-  customer_id: string;
-  kind: string;
-  level: number;
-  channel: string;
-  planned_for: string;
-  scheduled_at: string;
-  invoice_ids: string[];
-  amount: string;
-  currency: string;
-  template: string;
-  assigned_to: string;
-  status: string;
-  rule: string;
-};
-
-type Dispute = {
-  id: number;
-  invoice_id: string;
-  customer_id: string;
-  amount: string;
-  currency: string;
-  reason: string;
-  status: string;
-  opened_at: string;
-  respond_by: string;
-  sla: string;
-};
 
 type Promise_ = {
   id: number;
@@ -723,10 +703,57 @@ function CaseRow({
   );
 }
 
-function localClock(at: string) {
-  // "2026-11-24T09:30:00+08:00" → "09:30" (the customer's local time, as planned)
-  const m = /T(\d\d:\d\d)/.exec(at);
-  return m ? m[1] : '';
+/** A side panel of the worklist: an icon, a title with a count, a flush body. */
+function Panel({
+  id,
+  icon,
+  title,
+  count,
+  link,
+  children,
+}: {
+  id: string;
+  icon: string;
+  title: string;
+  count: number | undefined;
+  link?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="panel" id={id}>
+      <header>
+        <h2>
+          <Icon name={icon} />
+          {title}
+          {count !== undefined && <span className="count">{number(count)}</span>}
+        </h2>
+        {link}
+      </header>
+      <div className="panel-body flush">{children}</div>
+    </section>
+  );
+}
+
+/** A panel's list: its error, loading, the empty text, or the list drawn from `data`. */
+function PanelList<T>({
+  data,
+  error,
+  onRetry,
+  isEmpty,
+  empty,
+  children,
+}: {
+  data: T | null | undefined;
+  error: unknown;
+  onRetry?: () => void;
+  isEmpty: boolean;
+  empty: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (error) return <ErrorMessage error={error} onRetry={onRetry} />;
+  if (data === null || data === undefined) return <Loading />;
+  if (isEmpty) return <Empty>{empty}</Empty>;
+  return <>{children(data)}</>;
 }
 
 function ActionsPanel({
@@ -758,27 +785,27 @@ function ActionsPanel({
   }, [state.data]);
   const shown = all ? items : items.slice(0, 6);
   return (
-    <section className="panel" id="wl-actions">
-      <header>
-        <h2>
-          <Icon name="action" />
-          {t('actions.title')}
-          {state.data && <span className="count">{number(state.data.total)}</span>}
-        </h2>
+    <Panel
+      id="wl-actions"
+      icon="action"
+      title={t('actions.title')}
+      count={state.data?.total}
+      link={
         <Link to="/actions" className="subtle-link">
           {t('actions.allLink')} →
         </Link>
-      </header>
-      <div className="panel-body flush">
-        {state.error ? (
-          <ErrorMessage error={state.error} onRetry={state.reload} />
-        ) : !state.data ? (
-          <Loading />
-        ) : items.length === 0 ? (
-          <Empty>{t('actions.empty')}</Empty>
-        ) : (
+      }
+    >
+      <PanelList
+        data={state.data}
+        error={state.error}
+        onRetry={state.reload}
+        isEmpty={items.length === 0}
+        empty={t('actions.empty')}
+      >
+        {(data) => (
           <>
-            {state.data.total <= items.length && (
+            {data.total <= items.length && (
             <div className="wl-kinds">
               {counts.map(([kind, count]) => (
                 <span key={kind} className="wl-kind">
@@ -817,11 +844,11 @@ function ActionsPanel({
                 <button type="button" className="link" onClick={() => setAll(!all)}>
                   {all ? t('actions.less') : t('actions.more', { count: items.length })}
                 </button>
-                {state.data.total > items.length && (
+                {data.total > items.length && (
                   <span className="subtle">
                     {t('actions.shownOf', {
                       shown: number(items.length),
-                      total: number(state.data.total),
+                      total: number(data.total),
                     })}
                   </span>
                 )}
@@ -829,8 +856,8 @@ function ActionsPanel({
             )}
           </>
         )}
-      </div>
-    </section>
+      </PanelList>
+    </Panel>
   );
 }
 
@@ -905,22 +932,14 @@ function PromisesPanel({
   }, [items, asOf]);
 
   return (
-    <section className="panel" id="wl-promises">
-      <header>
-        <h2>
-          <Icon name="promise" />
-          {t('promises.title')}
-          {rows && <span className="count">{number(rows.length)}</span>}
-        </h2>
-      </header>
-      <div className="panel-body flush">
-        {error || loadError ? (
-          <ErrorMessage error={error || loadError} />
-        ) : rows === null ? (
-          <Loading />
-        ) : rows.length === 0 ? (
-          <Empty>{t('promises.empty')}</Empty>
-        ) : (
+    <Panel id="wl-promises" icon="promise" title={t('promises.title')} count={rows?.length}>
+      <PanelList
+        data={rows}
+        error={error || loadError}
+        isEmpty={rows?.length === 0}
+        empty={t('promises.empty')}
+      >
+        {(rows) => (
           <ul className="wl-list">
             {rows.map((p) => (
               <li key={p.id}>
@@ -944,11 +963,11 @@ function PromisesPanel({
             ))}
           </ul>
         )}
-        {checked.of > checked.count && (
-          <div className="wl-more subtle">{t('promises.partial', { count: checked.count })}</div>
-        )}
-      </div>
-    </section>
+      </PanelList>
+      {checked.of > checked.count && (
+        <div className="wl-more subtle">{t('promises.partial', { count: checked.count })}</div>
+      )}
+    </Panel>
   );
 }
 
@@ -975,22 +994,15 @@ function DisputesPanel({
     return t('disputes.days', { count: Math.round(hours / 24) });
   };
   return (
-    <section className="panel" id="wl-disputes">
-      <header>
-        <h2>
-          <Icon name="dispute" />
-          {t('disputes.title')}
-          {state.data && <span className="count">{number(state.data.total)}</span>}
-        </h2>
-      </header>
-      <div className="panel-body flush">
-        {state.error ? (
-          <ErrorMessage error={state.error} onRetry={state.reload} />
-        ) : !state.data ? (
-          <Loading />
-        ) : items.length === 0 ? (
-          <Empty>{t('disputes.empty')}</Empty>
-        ) : (
+    <Panel id="wl-disputes" icon="dispute" title={t('disputes.title')} count={state.data?.total}>
+      <PanelList
+        data={state.data}
+        error={state.error}
+        onRetry={state.reload}
+        isEmpty={items.length === 0}
+        empty={t('disputes.empty')}
+      >
+        {() => (
           <ul className="wl-list scroll">
             {items.map((d) => {
               const left = timeOf(d.respond_by) - now;
@@ -1019,7 +1031,7 @@ function DisputesPanel({
             })}
           </ul>
         )}
-      </div>
-    </section>
+      </PanelList>
+    </Panel>
   );
 }
