@@ -11,7 +11,7 @@ import { Empty, Flash, FormError, Loaded, PageTitle, useData, useSubmit } from '
 import { date as formatDate, money, today } from '../format';
 import { registerStrings } from '../i18n';
 import { CustomerLink, DialogButtons, getAll, Modal, useCustomerNames } from './Approvals.common';
-import { type Action, CONTACT_OUTCOMES } from './CustomerTypes';
+import { type Action, CONTACT_OUTCOMES, OUTCOME_LABELS } from './CustomerTypes';
 import './Actions.css';
 
 registerStrings('actions', {
@@ -87,23 +87,7 @@ registerStrings('actions', {
     newDate: '改到哪一天',
     rescheduleHelp: '只能改到之后的工作日（按客户所在地日历），时间不变。',
     submit: { complete: '标记为已完成', skip: '跳过此行动', reschedule: '改期' },
-    outcome: {
-      reached: '已联系上',
-      no_answer: '无人接听',
-      busy: '占线',
-      left_message: '已留言',
-      wrong_number: '号码错误',
-      promise_to_pay: '承诺付款',
-      refused: '拒绝付款',
-      disputed: '提出争议',
-      callback: '约定回电',
-      paid: '已付款',
-      sent: '已发出',
-      returned: '被退回',
-      reviewed: '已审核',
-      escalated: '已转诉讼',
-      not_escalated: '暂不起诉',
-    },
+    outcome: OUTCOME_LABELS['zh-CN'],
     done: {
       complete: '行动 #{{id}} 已完成。',
       skip: '行动 #{{id}} 已跳过。',
@@ -185,23 +169,7 @@ registerStrings('actions', {
     rescheduleHelp:
       'Only to a later working day of the customer’s calendar; the time of day stays the same.',
     submit: { complete: 'Mark as done', skip: 'Skip this action', reschedule: 'Reschedule' },
-    outcome: {
-      reached: 'Reached',
-      no_answer: 'No answer',
-      busy: 'Busy',
-      left_message: 'Left a message',
-      wrong_number: 'Wrong number',
-      promise_to_pay: 'Promise to pay',
-      refused: 'Refused to pay',
-      disputed: 'Disputed',
-      callback: 'Call back',
-      paid: 'Paid',
-      sent: 'Sent',
-      returned: 'Returned',
-      reviewed: 'Reviewed',
-      escalated: 'Escalated to litigation',
-      not_escalated: 'Not escalated',
-    },
+    outcome: OUTCOME_LABELS.en,
     done: {
       complete: 'Action #{{id}} done.',
       skip: 'Action #{{id}} skipped.',

@@ -107,13 +107,6 @@ registerStrings('customer', {
       assigned: '负责人 {{who}}',
       localTime: '客户当地时间',
       invoices: '涉及 {{ids}}',
-      outcomes: {
-        sent: '已发送',
-        reached: '已联系上',
-        no_answer: '无人接听',
-        left_message: '已留言',
-        done: '已完成',
-      },
     },
     notFoundHint: '客户编号：{{id}}',
   },
@@ -190,13 +183,6 @@ registerStrings('customer', {
       assigned: 'for {{who}}',
       localTime: "customer's local time",
       invoices: 'invoices {{ids}}',
-      outcomes: {
-        sent: 'Sent',
-        reached: 'Reached',
-        no_answer: 'No answer',
-        left_message: 'Left a message',
-        done: 'Done',
-      },
     },
     notFoundHint: 'Customer id: {{id}}',
   },
@@ -757,7 +743,7 @@ function ActionRow({
               <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
                 {ACTION_OUTCOMES.map((o) => (
                   <option key={o} value={o}>
-                    {t(`actions.outcomes.${o}`)}
+                    {label('outcome', o)}
                   </option>
                 ))}
               </select>

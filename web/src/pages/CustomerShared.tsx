@@ -4,6 +4,7 @@ import { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { registerStrings } from '../i18n';
+import { OUTCOME_LABELS } from './CustomerTypes';
 import './CustomerShared.css';
 
 registerStrings('cust', {
@@ -71,20 +72,7 @@ registerStrings('cust', {
       im: '即时消息',
       internal: '内部',
     },
-    outcome: {
-      reached: '已联系上',
-      no_answer: '无人接听',
-      busy: '占线',
-      left_message: '已留言',
-      wrong_number: '号码错误',
-      promise_to_pay: '承诺付款',
-      refused: '拒绝付款',
-      disputed: '提出异议',
-      callback: '约定回电',
-      paid: '称已付款',
-      sent: '已发送',
-      done: '已完成',
-    },
+    outcome: OUTCOME_LABELS['zh-CN'],
     reason: {
       quality_problem: '质量问题',
       invoice_error: '发票错误',
@@ -179,20 +167,7 @@ registerStrings('cust', {
       im: 'Instant message',
       internal: 'Internal',
     },
-    outcome: {
-      reached: 'Reached',
-      no_answer: 'No answer',
-      busy: 'Busy',
-      left_message: 'Left a message',
-      wrong_number: 'Wrong number',
-      promise_to_pay: 'Promised to pay',
-      refused: 'Refused to pay',
-      disputed: 'Raised a dispute',
-      callback: 'Call back',
-      paid: 'Says it has paid',
-      sent: 'Sent',
-      done: 'Done',
-    },
+    outcome: OUTCOME_LABELS.en,
     reason: {
       quality_problem: 'Quality problem',
       invoice_error: 'Invoice error',

@@ -196,3 +196,44 @@ export type Customer360 = {
   actions: PlannedAction[];
   activity: Activity[];
 };
+
+/** The labels of contact and action outcomes, one wording for every page that shows or records
+ * them (each page puts the table in its own strings). */
+export const OUTCOME_LABELS = {
+  'zh-CN': {
+    reached: '已联系上',
+    no_answer: '无人接听',
+    busy: '占线',
+    left_message: '已留言',
+    wrong_number: '号码错误',
+    promise_to_pay: '承诺付款',
+    refused: '拒绝付款',
+    disputed: '提出争议',
+    callback: '约定回电',
+    paid: '称已付款',
+    sent: '已发送',
+    done: '已完成',
+    returned: '被退回',
+    reviewed: '已审核',
+    escalated: '已转诉讼',
+    not_escalated: '暂不起诉',
+  },
+  en: {
+    reached: 'Reached',
+    no_answer: 'No answer',
+    busy: 'Busy',
+    left_message: 'Left a message',
+    wrong_number: 'Wrong number',
+    promise_to_pay: 'Promised to pay',
+    refused: 'Refused to pay',
+    disputed: 'Raised a dispute',
+    callback: 'Call back',
+    paid: 'Says it has paid',
+    sent: 'Sent',
+    done: 'Done',
+    returned: 'Returned',
+    reviewed: 'Reviewed',
+    escalated: 'Escalated to litigation',
+    not_escalated: 'Not escalated',
+  },
+};
