@@ -4,35 +4,19 @@
 // browser contexts (empty cache, session cookie set) and times navigation start → first case
 // row on screen. Prints each time and the median; also the JavaScript shipped, gzipped.
 //   node bench/web_first_load.mjs      (after `make build`; needs /usr/bin/chromium)
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from '../web/node_modules/playwright-core/index.mjs';
+import { gzippedJavaScript, huikuan, makeLedger, repo, serve } from '../web/e2e/ledger_server.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'build/huikuan');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'huikuan-web-bench-'));
-const db = path.join(work, 'huikuan.db');
-const run = (args, input) => execFileSync(bin, args, { input, encoding: 'utf8' });
-
-run(['gen', '--customers', '2000', '--seed', '42', '--as-of', '2026-06-30', '--out', path.join(work, 'demo')]);
-run(['import', '--db', db, path.join(work, 'demo')]);
-const collector = execFileSync('sqlite3', [db, "SELECT collector FROM customers WHERE collector <> '' GROUP BY collector ORDER BY count(*) DESC LIMIT 1"], { encoding: 'utf8' }).trim();
-run(['user', 'add', '--db', db, '--username', 'collector', '--role', 'collector', '--collector-id', collector, '--password-stdin'], 'bench password 1\n');
-const today = new Date().toISOString().slice(0, 10);
-run(['run', '--db', db, '--as-of', today]);
-fs.writeFileSync(path.join(work, 'server.toml'), `[server]\naccess_log = "off"\ndaily_run_at = ""\nweb_root = "${path.join(repo, 'web/dist')}"\n`);
-
-const server = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--config', path.join(work, 'server.toml')], { stdio: ['ignore', 'pipe', 'ignore'] });
-const port = await new Promise((resolve) => {
-  let out = '';
-  server.stdout.on('data', (c) => { out += c; const m = out.match(/:(\d+)\n/); if (m) resolve(m[1]); });
+const { work, db } = makeLedger(bin, {
+  customers: 2000, seed: 42, asOf: '2026-06-30', password: 'bench password 1',
+  prefix: 'huikuan-web-bench-', users: [['collector', 'collector', '--collector-id', '$collector']],
 });
-const base = `http://127.0.0.1:${port}`;
-while (!(await fetch(base + '/readyz').catch(() => null))?.ok) await new Promise((r) => setTimeout(r, 100));
+huikuan(bin, ['run', '--db', db, '--as-of', new Date().toISOString().slice(0, 10)]);
+const { base, server } = await serve(bin, work, db);
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 const signIn = await browser.newContext();
@@ -56,8 +40,7 @@ await browser.close();
 server.kill('SIGTERM');
 fs.rmSync(work, { recursive: true, force: true });
 
-const assets = path.join(repo, 'web/dist/assets');
-const js = fs.readdirSync(assets).filter((f) => f.endsWith('.js.gz')).reduce((s, f) => s + fs.statSync(path.join(assets, f)).size, 0);
+const js = gzippedJavaScript();
 times.sort((a, b) => a - b);
 console.log(`web_first_load worklist ms: ${times.join(' ')}; median ${times[2]} (target ≤ 2000)`);
 console.log(`web_js_gzipped bytes: ${js} (${(js / 1048576).toFixed(2)} MiB; target ≤ 1.5 MiB)`);

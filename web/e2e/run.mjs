@@ -7,29 +7,23 @@
 // Environment: HUIKUAN_BINARY (default build/huikuan), HUIKUAN_SCREENSHOTS (default
 // docs/screenshots; "off" for none), CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { chromium, request as apiRequest } from 'playwright-core';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { gzippedJavaScript, huikuan, makeLedger, repo, serve } from './ledger_server.mjs';
+
 const bin = process.env.HUIKUAN_BINARY ?? path.join(repo, 'build/huikuan');
 const shots = process.env.HUIKUAN_SCREENSHOTS ?? path.join(repo, 'docs/screenshots');
 const PASSWORD = 'e2e password 1';
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'huikuan-e2e-'));
-const db = path.join(work, 'huikuan.db');
+let work;
+let db;
 let server;
 let base;
 let browser;
-
-function huikuan(args, input) {
-  return execFileSync(bin, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-}
 
 function localDate(offsetDays = 0) {
   const d = new Date(Date.now() + offsetDays * 86400000);
@@ -53,31 +47,6 @@ function testPolicy() {
   const file = path.join(work, 'policy.toml');
   fs.writeFileSync(file, toml);
   return file;
-}
-
-async function startServer(policy) {
-  const config = path.join(work, 'server.toml');
-  fs.writeFileSync(
-    config,
-    `[server]\naccess_log = "off"\ndaily_run_at = ""\nweb_root = "${path.join(repo, 'web/dist')}"\n`,
-  );
-  server = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--config', config,
-    '--policy', policy], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on [^\n]*:(\d+)/);
-      if (m) resolve(m[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`huikuan serve exited with ${code}`)));
-  });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; ++i) {
-    if ((await fetch(`${base}/readyz`).catch(() => null))?.ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server never became ready');
 }
 
 /** A signed-in API client for setting up what the browser then sees. */
@@ -146,25 +115,18 @@ async function screenshot(page, name, language) {
 }
 
 before(async () => {
-  huikuan(['gen', '--customers', '400', '--seed', '11', '--as-of', localDate(-20), '--out',
-    path.join(work, 'ledger')]);
-  huikuan(['import', '--db', db, path.join(work, 'ledger')]);
-  const collector = execFileSync('sqlite3', [db,
-    "SELECT collector FROM customers WHERE collector <> '' GROUP BY collector ORDER BY count(*) DESC LIMIT 1"],
-  { encoding: 'utf8' }).trim();
-  const users = [
-    ['collector', 'collector', '--collector-id', collector, '--team', 'east'],
-    ['supervisor', 'supervisor', '--collector-id', 'S01', '--team', 'east'],
-    ['director', 'director'], ['finance', 'finance'], ['admin', 'admin'], ['auditor', 'auditor'],
-    ['legal', 'legal'],
-  ];
-  for (const [username, role, ...extra] of users) {
-    huikuan(['user', 'add', '--db', db, '--username', username, '--role', role, ...extra,
-      '--password-stdin'], PASSWORD + '\n');
-  }
+  ({ work, db } = makeLedger(bin, {
+    customers: 400, seed: 11, asOf: localDate(-20), password: PASSWORD, prefix: 'huikuan-e2e-',
+    users: [
+      ['collector', 'collector', '--collector-id', '$collector', '--team', 'east'],
+      ['supervisor', 'supervisor', '--collector-id', 'S01', '--team', 'east'],
+      ['director', 'director'], ['finance', 'finance'], ['admin', 'admin'], ['auditor', 'auditor'],
+      ['legal', 'legal'],
+    ],
+  }));
   const policy = testPolicy();
-  huikuan(['run', '--db', db, '--as-of', localDate(), '--policy', policy]);
-  await startServer(policy);
+  huikuan(bin, ['run', '--db', db, '--as-of', localDate(), '--policy', policy]);
+  ({ base, server } = await serve(bin, work, db, ['--policy', policy]));
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -175,7 +137,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
-  fs.rmSync(work, { recursive: true, force: true });
+  if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe('web app', () => {
@@ -336,9 +298,7 @@ describe('web app', () => {
   });
 
   it('ships at most 1.5 MB of JavaScript gzipped', () => {
-    const assets = path.join(repo, 'web/dist/assets');
-    const gzipped = fs.readdirSync(assets).filter((f) => f.endsWith('.js.gz'))
-      .reduce((sum, f) => sum + fs.statSync(path.join(assets, f)).size, 0);
+    const gzipped = gzippedJavaScript();
     assert.ok(gzipped > 0, 'the build gzipped its JavaScript');
     assert.ok(gzipped <= 1.5 * 1024 * 1024, `${gzipped} bytes of gzipped JavaScript`);
   });
