@@ -380,8 +380,9 @@ int CollectionCommands::run_day() {
   if (!summary) return print_error(summary.error());
   size_t total = 0;
   for (const auto& [kind, count] : summary->actions) total += count;
-  std::cout << fmt::format("{}: {} cases, {} actions planned, {} promises broken\n",
-                           as_of->to_string(), summary->cases, total, summary->broken_promises);
+  std::cout << fmt::format("{}: {} cases, {} actions planned, {} promises broken, {} messages\n",
+                           as_of->to_string(), summary->cases, total, summary->broken_promises,
+                           summary->messages);
   for (const auto& [kind, count] : summary->actions)
     std::cout << fmt::format("  {:<16} {:>9}\n", kind, count);
   return 0;

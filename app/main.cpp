@@ -12,6 +12,7 @@
 #include "app/cli_common.h"
 #include "app/collection_commands.h"
 #include "app/identity_commands.h"
+#include "app/message_commands.h"
 #include "app/serve_command.h"
 #include "engine/aging.h"
 #include "engine/kpi.h"
@@ -215,6 +216,7 @@ int run(int argc, char** argv) {
   CollectionCommands collection_commands(app);
   AssignCommand assign_command(app);
   IdentityCommands identity_commands(app);
+  MessageCommands message_commands(app);
   ServeCommand serve_command(app);
 
   try {
@@ -231,6 +233,7 @@ int run(int argc, char** argv) {
     if (auto code = collection_commands.run()) return *code;
     if (auto code = assign_command.run()) return *code;
     if (auto code = identity_commands.run()) return *code;
+    if (auto code = message_commands.run()) return *code;
     if (auto code = serve_command.run()) return *code;
   } catch (const std::exception& e) {
     std::cerr << "huikuan: " << e.what() << '\n';

@@ -11,8 +11,10 @@
 #include <thread>
 
 #include "app/cli_common.h"
+#include "core/file.h"
 #include "http/api_routes.h"
 #include "http/current_snapshot.h"
+#include "http/outbox_sender.h"
 #include "http/scheduler.h"
 #include "http/server.h"
 #include "http/system_routes.h"
@@ -45,6 +47,14 @@ int ServeCommand::serve() {
   auto config = config_path_.empty() ? Result<http::ServerConfig>(http::ServerConfig{})
                                      : http::load_server_config(config_path_);
   if (!config) return print_error(config.error());
+  notify::NotifyConfig messages;
+  if (!config_path_.empty()) {
+    auto text = read_file(config_path_);
+    if (!text) return print_error(text.error());
+    auto parsed = notify::parse_notify_config(*text, config_path_);
+    if (!parsed) return print_error(parsed.error());
+    messages = *std::move(parsed);
+  }
   auto address = http::parse_listen_address(listen_.empty() ? config->listen : listen_);
   if (!address) return print_error(address.error());
   auto store = open_existing(db_);
@@ -105,6 +115,9 @@ int ServeCommand::serve() {
   });
   {
     http::Scheduler scheduler(api, *config, metrics);
+    // Messages go out only when a channel is configured; they wait in the outbox otherwise.
+    std::optional<http::OutboxSender> sender;
+    if (messages.smtp || messages.sms || messages.im) sender.emplace(api, messages);
     server.run();
   }
   loader.join();

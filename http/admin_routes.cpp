@@ -317,11 +317,9 @@ Response import_files(ApiContext& api, const Request& request) {
 }
 
 ordered_json run_json(Date as_of, const RunSummary& summary, double seconds) {
-  return {{"as_of", as_of.to_string()},
-          {"cases", summary.cases},
-          {"actions", summary.actions},
-          {"broken_promises", summary.broken_promises},
-          {"seconds", std::round(seconds * 1000) / 1000}};
+  return {{"as_of", as_of.to_string()},   {"cases", summary.cases},
+          {"actions", summary.actions},   {"broken_promises", summary.broken_promises},
+          {"messages", summary.messages}, {"seconds", std::round(seconds * 1000) / 1000}};
 }
 
 // POST /api/v1/runs {"as_of"?: YYYY-MM-DD, default today} → {"as_of", "cases", "actions":

@@ -134,8 +134,15 @@ Result<ServerConfig> parse_server_config(std::string_view toml_text, const std::
   ServerConfig config;
   TomlDiagnostics problems(source);
   for (auto&& [key, node] : document) {
+    // The message tables belong to notify/config.h, which reads them from the same file.
+    static constexpr std::string_view kMessageTables[] = {"smtp", "sms", "im", "company", "outbox"};
+    if (std::find(std::begin(kMessageTables), std::end(kMessageTables), key.str()) !=
+        std::end(kMessageTables)) {
+      continue;
+    }
     if (key.str() != "server") {
-      problems.add(key.source(), std::string(key.str()), "unknown table; expected [server]");
+      problems.add(key.source(), std::string(key.str()),
+                   "unknown table; expected [server], [smtp], [sms], [im], [company] or [outbox]");
       continue;
     }
     const toml::table* server = node.as_table();

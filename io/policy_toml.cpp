@@ -464,6 +464,32 @@ std::vector<FollowupRule> read_followup(Section& parent, Need need) {
   return rules;
 }
 
+std::vector<LateInterestRule> read_late_interest(Section& root) {
+  std::vector<LateInterestRule> rules;
+  std::vector<LocatedRange> ranges;
+  each_table(root, "late_interest", Need::kOptional, [&](Section& entry) {
+    LateInterestRule rule;
+    const toml::node* rate = entry.node("percent_per_day", Need::kRequired);
+    const auto days = read_days(entry, 1);
+    if (rate == nullptr || !days) return;
+    const auto* text = rate->as_string();
+    auto ppm = text ? parse_minor_units(text->get(), 4, "percent_per_day")
+                    : Result<int64_t>(fail("must be a quoted decimal such as \"0.05\""));
+    if (!ppm || *ppm <= 0 || *ppm > 1'000'000) {
+      entry.error(*rate, "percent_per_day",
+                  ppm ? "must be more than 0 and at most 100" : ppm.error().message);
+      return;
+    }
+    rule.ppm_per_day = *ppm;
+    rule.days = *days;
+    rules.push_back(rule);
+    ranges.push_back(located(entry, "", *days));
+  });
+  check_ranges(root.diag(), std::move(ranges), root.field("late_interest"), Coverage::kWindows);
+  sort_by_days(rules);
+  return rules;
+}
+
 // A letter as read, with where its level and window were written.
 struct LetterEntry {
   LetterRule rule;
@@ -797,6 +823,7 @@ Policy read_policy(Section& root) {
   policy.customer_types = read_customer_types(root);
   policy.followup = read_followup(root, Need::kRequired);
   policy.letters = read_letters(root, Need::kRequired);
+  policy.late_interest = read_late_interest(root);
   in_table(root, "pre_due", [&](Section& s) { read_pre_due(s, policy.pre_due); });
   in_table(root, "channels_by_class",
            [&](Section& s) { read_channels(s, policy.channels_by_class); });

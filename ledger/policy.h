@@ -86,6 +86,13 @@ struct LetterRule {
   bool lawyer_letter = false;
 };
 
+//! Late interest (滞纳金, DOMAIN §10): within `days` overdue, each day adds `ppm_per_day`
+//! millionths of the open amount (0.05 %/day = 500).
+struct LateInterestRule {
+  DayRange days;
+  int64_t ppm_per_day = 0;
+};
+
 //! Reminders before the due date.
 struct PreDuePolicy {
   int32_t gentle_days_before = 7;
@@ -162,6 +169,7 @@ struct Policy {
   std::vector<CustomerTypeStrategy> customer_types;
   std::vector<FollowupRule> followup;
   std::vector<LetterRule> letters;
+  std::vector<LateInterestRule> late_interest;  //!< empty: letters charge no interest
   PreDuePolicy pre_due;
   std::map<std::string, std::vector<std::string>> channels_by_class;  //!< "A" -> phone, email…
   int32_t legal_review_min_days = 91;

@@ -10,6 +10,8 @@ packages=(
   libfmt-dev libspdlog-dev libexpected-dev
   libxlsxwriter-dev libicu-dev libabsl-dev libsodium-dev
   libboost1.81-dev libboost-url1.81-dev prometheus-cpp-dev libgmime-3.0-dev libgoogle-perftools-dev wrk
+  libcurl4-openssl-dev libkainjow-mustache-dev libcairo2-dev libpango1.0-dev  # messages and PDF letters
+  python3-aiosmtpd openssl poppler-utils  # message tests: local SMTP server, TLS certificate; pdftotext, pdftoppm
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   chromium fonts-noto-cjk  # the web app's end-to-end tests and screenshots (playwright-core)

@@ -9,7 +9,9 @@
 
 #include "core/personal_data.h"
 #include "engine/daily_run.h"
+#include "engine/letter.h"
 #include "engine/worklist.h"
+#include "service/messages.h"
 #include "service/snapshot_loader.h"
 
 namespace huikuan {
@@ -93,6 +95,61 @@ RunHistory load_history(Store& store, const Snapshot& s, const Policy& policy, D
   return history;
 }
 
+// Alerts legal when a claim's limitation period (3 years, restarted by delivered demands,
+// promises, part payments; DOMAIN §10) ends within kLimitationAlertDays, at most every
+// kLimitationAlertDays / 3 days per customer. Only customers whose oldest item is old enough
+// to lapse that soon without a restart are looked at closely.
+void add_limitation_alerts(Store& store, const Snapshot& s, const std::vector<WorklistItem>& items,
+                           Date as_of, std::vector<Action>& actions) {
+  constexpr int32_t kLimitationAlertDays = 90;
+  const Date oldest_due_that_lapses = add_years(as_of + kLimitationAlertDays, -kLimitationYears);
+  for (const WorklistItem& item : items) {
+    if (item.overdue_invoices.empty() ||
+        item.overdue_invoices.front().due > oldest_due_that_lapses.days())
+      continue;
+    auto customer = store.find_customer(item.customer_id);
+    if (!customer) continue;
+    std::vector<std::string> lapsing;
+    for (const ClaimDeadline& claim : claim_deadlines(store, *customer, as_of)) {
+      if (claim.deadline - as_of <= kLimitationAlertDays) lapsing.push_back(claim.invoice_id);
+    }
+    if (lapsing.empty()) continue;
+    bool alerted = false;
+    store.read_customer_actions(customer->id, 50, [&](const Action& a) {
+      if (a.template_name == "limitation_alert" && a.status != ActionStatus::kCancelled &&
+          as_of - a.planned_for < kLimitationAlertDays / 3 && a.planned_for != as_of)
+        alerted = true;
+    });
+    if (alerted) continue;
+    Action alert;
+    alert.customer_id = item.customer_id;
+    alert.customer_key = customer->id;
+    alert.kind = ActionKind::kInternalAlert;
+    alert.channel = "internal";
+    alert.planned_for = as_of;
+    // Internal: the server's working morning, 09:00 at UTC+8 (staff, not the debtor).
+    alert.scheduled_at = Timestamp::at(int64_t{as_of.days()} * 86400 + 3600, 480).to_string();
+    alert.currency = item.currency;
+    for (const DueItem& due : item.overdue_invoices) {
+      const int64_t key = s.invoice_id[due.invoice];
+      for (const std::string& id : lapsing) {
+        if (auto invoice = store.find_invoice(id); invoice && invoice->id == key) {
+          alert.invoice_keys.push_back(key);
+          alert.amount += due.amount;
+        }
+      }
+    }
+    alert.template_name = "limitation_alert";
+    alert.assigned_to = "legal";
+    alert.rule = fmt::format("limitation: {} claim(s) lapse within {} days", lapsing.size(),
+                             kLimitationAlertDays);
+    // A customer's actions stay together (Store::replace_planned_actions).
+    auto last = std::find_if(actions.rbegin(), actions.rend(),
+                             [&](const Action& a) { return a.customer_key == alert.customer_key; });
+    actions.insert(last.base(), std::move(alert));
+  }
+}
+
 }  // namespace
 
 Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, const Policy& policy,
@@ -118,8 +175,13 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
     auto plan = plan_day(s, state, *items, history, policy, as_of);
     if (!plan) return tl::unexpected(plan.error());
     clock.lap("plan");
+    add_limitation_alerts(store, s, *items, as_of, plan->actions);
     store.replace_planned_actions(as_of, plan->actions);
     clock.lap("write");
+    auto messages = plan_messages(store, policy, as_of, actor);
+    if (!messages) return tl::unexpected(messages.error());
+    summary.messages = *messages;
+    clock.lap("messages");
     std::vector<ChangeRecord> changes;
     for (int64_t id : plan->broken_promises) {
       store.set_promise_status(id, PromiseStatus::kBroken);

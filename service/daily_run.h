@@ -16,6 +16,7 @@ struct RunSummary {
   size_t cases = 0;                       //!< customers on the worklist
   std::map<std::string, size_t> actions;  //!< by kind
   size_t broken_promises = 0;             //!< marked broken by this run
+  size_t messages = 0;                    //!< written to the outbox by this run
 };
 
 //! Plans `as_of`'s actions and stores them in one transaction, replacing that date's actions

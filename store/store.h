@@ -16,6 +16,7 @@
 #include "ledger/approval.h"
 #include "ledger/collections.h"
 #include "ledger/identity.h"
+#include "ledger/outbox.h"
 #include "ledger/types.h"
 
 namespace huikuan {
@@ -36,6 +37,16 @@ struct ActionFilter {
   std::optional<std::vector<std::string>> collectors;
   int64_t limit = 50;
   int64_t offset = 0;
+};
+
+//! Which outbox messages to list (Store::read_outbox).
+struct OutboxFilter {
+  std::optional<OutboxStatus> status;
+  std::optional<int64_t> customer_key;
+  //! Only messages a sender may take at this instant: pending and due, or sending with an
+  //! expired claim (or one held by `dead_claims`).
+  std::optional<int64_t> due_at;
+  int64_t limit = 100;
 };
 
 //! One version of the collection policy as stored.
@@ -235,6 +246,40 @@ class Store {
   //! Marks an open dispute resolved.
   virtual void resolve_dispute(int64_t id, const std::string& resolved_at,
                                const std::string& resolution, const std::string& note) = 0;
+
+  // Outgoing messages (ledger/outbox.h).
+  //! Inserts and returns the new id (message_id must be unique).
+  virtual int64_t insert_outbox(const OutboxMessage& message) = 0;
+  virtual std::optional<OutboxMessage> find_outbox(int64_t id) = 0;
+  //! Messages matching `filter`, by not_before then id (due_at set) or newest first.
+  virtual void read_outbox(const OutboxFilter& filter,
+                           const std::function<void(const OutboxMessage&)>& row) = 0;
+  //! Counts per status.
+  virtual std::map<std::string, int64_t> count_outbox() = 0;
+  //! Rewrites the mutable columns: status, attempts, not_before, claimed_by, lease_until,
+  //! sent_at, last_error.
+  virtual void update_outbox(const OutboxMessage& message) = 0;
+  //! Cancels the pending messages whose action a rerun replaced; returns how many.
+  virtual int64_t cancel_orphaned_outbox(const std::string& reason) = 0;
+  //! The day's planned actions of `kinds` that have no message yet, with invoice keys.
+  virtual void read_unmessaged_actions(Date day, const std::vector<std::string>& kinds,
+                                       const std::function<void(const Action&)>& row) = 0;
+  //! Messages to a customer sent at or after `since` (ISO 8601 UTC).
+  virtual int64_t count_sent_outbox(int64_t customer_key, const std::string& since) = 0;
+  virtual void insert_outbox_attempt(const OutboxAttempt& attempt) = 0;
+  //! Writes finished_at, outcome and response of (outbox_id, attempt).
+  virtual void finish_outbox_attempt(const OutboxAttempt& attempt) = 0;
+  virtual void read_outbox_attempts(int64_t outbox_id,
+                                    const std::function<void(const OutboxAttempt&)>& row) = 0;
+  virtual int64_t insert_evidence(const Evidence& evidence) = 0;
+  //! A customer's evidence, oldest first; `with_content` also reads content and pdf.
+  virtual void read_customer_evidence(int64_t customer_key, bool with_content,
+                                      const std::function<void(const Evidence&)>& row) = 0;
+  //! Every demand's (customer, sent_at, invoice keys), for limitation deadlines.
+  virtual void read_demands(const std::function<void(const Evidence&)>& row) = 0;
+  virtual int64_t insert_template_version(const TemplateVersion& version) = 0;
+  //! The latest stored version of every (name, language).
+  virtual void read_latest_templates(const std::function<void(const TemplateVersion&)>& row) = 0;
 
   // Approval requests (ledger/approval.h). Times are stored in UTC.
   //! Inserts a request (customer by external id, which the caller has checked) and returns

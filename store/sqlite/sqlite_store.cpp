@@ -43,6 +43,8 @@ extern const unsigned char sqlite_migration_010[];
 extern const std::size_t sqlite_migration_010_size;
 extern const unsigned char sqlite_migration_011[];
 extern const std::size_t sqlite_migration_011_size;
+extern const unsigned char sqlite_migration_012[];
+extern const std::size_t sqlite_migration_012_size;
 
 namespace huikuan {
 namespace {
@@ -105,6 +107,7 @@ const Migration kMigrations[] = {
     {9, sqlite_migration_009, sqlite_migration_009_size, nullptr},
     {10, sqlite_migration_010, sqlite_migration_010_size, nullptr},
     {11, sqlite_migration_011, sqlite_migration_011_size, nullptr},
+    {12, sqlite_migration_012, sqlite_migration_012_size, nullptr},
 };
 
 // Instants are stored in UTC, so that they compare as text.
@@ -1135,6 +1138,299 @@ class SqliteStore final : public Store {
     update.bind(4, note);
     update.bind(5, id);
     update.exec();
+  }
+
+  // ---- outbox (migration 012) ----
+
+  static constexpr const char* kOutboxColumns =
+      "SELECT o.id, o.action_id, o.customer_id, c.external_id, o.channel, o.template, "
+      "o.language, o.recipient, o.subject, o.body, o.letter, o.message_id, o.status, "
+      "o.attempts, o.not_before_s, o.planned_at_s, o.claimed_by, o.lease_until_s, o.sent_at, "
+      "o.last_error FROM outbox o JOIN customers c ON c.id = o.customer_id ";
+
+  static OutboxMessage outbox_row(SQLite::Statement& q) {
+    OutboxMessage m;
+    m.id = q.getColumn(0).getInt64();
+    if (!q.getColumn(1).isNull()) m.action_id = q.getColumn(1).getInt64();
+    m.customer_key = q.getColumn(2).getInt64();
+    m.customer_id = q.getColumn(3).getString();
+    m.channel = q.getColumn(4).getString();
+    m.template_name = q.getColumn(5).getString();
+    m.language = q.getColumn(6).getString();
+    m.recipient = q.getColumn(7).getString();
+    m.subject = q.getColumn(8).getString();
+    m.body = q.getColumn(9).getString();
+    m.letter = q.getColumn(10).getString();
+    m.message_id = q.getColumn(11).getString();
+    m.status = parse_outbox_status(q.getColumn(12).getString()).value_or(OutboxStatus::kPending);
+    m.attempts = q.getColumn(13).getInt();
+    m.not_before = q.getColumn(14).getInt64();
+    m.planned_at = q.getColumn(15).getInt64();
+    m.claimed_by = q.getColumn(16).getString();
+    m.lease_until = q.getColumn(17).getInt64();
+    m.sent_at = q.getColumn(18).getString();
+    m.last_error = q.getColumn(19).getString();
+    return m;
+  }
+
+  int64_t insert_outbox(const OutboxMessage& m) override {
+    const auto prepared = cached(
+        "INSERT INTO outbox (action_id, customer_id, channel, template, language, recipient, "
+        "subject, body, letter, message_id, status, attempts, not_before_s, planned_at_s) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& insert = *prepared;
+    if (m.action_id)
+      insert.bind(1, *m.action_id);
+    else
+      insert.bind(1);
+    insert.bind(2, m.customer_key);
+    insert.bind(3, m.channel);
+    insert.bind(4, m.template_name);
+    insert.bind(5, m.language);
+    insert.bind(6, m.recipient);
+    insert.bind(7, m.subject);
+    insert.bind(8, m.body);
+    insert.bind(9, m.letter);
+    insert.bind(10, m.message_id);
+    insert.bind(11, std::string(outbox_status_name(m.status)));
+    insert.bind(12, m.attempts);
+    insert.bind(13, m.not_before);
+    insert.bind(14, m.planned_at);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<OutboxMessage> find_outbox(int64_t id) override {
+    SQLite::Statement query(db_, std::string(kOutboxColumns) + "WHERE o.id = ?");
+    query.bind(1, id);
+    if (!query.executeStep()) return std::nullopt;
+    return outbox_row(query);
+  }
+
+  void read_outbox(const OutboxFilter& filter,
+                   const std::function<void(const OutboxMessage&)>& row) override {
+    std::string sql = kOutboxColumns;
+    if (filter.due_at) {
+      sql +=
+          "WHERE ((o.status = 'pending' AND o.not_before_s <= ?1) OR (o.status = 'sending' AND "
+          "o.lease_until_s <= ?1)) ";
+    } else {
+      sql += "WHERE 1 ";
+    }
+    if (filter.status) sql += "AND o.status = ?2 ";
+    if (filter.customer_key) sql += "AND o.customer_id = ?3 ";
+    sql += filter.due_at ? "ORDER BY o.not_before_s, o.id LIMIT ?4" : "ORDER BY o.id DESC LIMIT ?4";
+    SQLite::Statement query(db_, sql);
+    if (filter.due_at) query.bind(1, *filter.due_at);
+    if (filter.status) query.bind(2, std::string(outbox_status_name(*filter.status)));
+    if (filter.customer_key) query.bind(3, *filter.customer_key);
+    query.bind(4, filter.limit);
+    while (query.executeStep()) row(outbox_row(query));
+  }
+
+  std::map<std::string, int64_t> count_outbox() override {
+    std::map<std::string, int64_t> counts;
+    SQLite::Statement query(db_, "SELECT status, count(*) FROM outbox GROUP BY status");
+    while (query.executeStep())
+      counts[query.getColumn(0).getString()] = query.getColumn(1).getInt64();
+    return counts;
+  }
+
+  void update_outbox(const OutboxMessage& m) override {
+    SQLite::Statement update(db_,
+                             "UPDATE outbox SET status = ?, attempts = ?, not_before_s = ?, "
+                             "claimed_by = ?, lease_until_s = ?, sent_at = ?, last_error = ? "
+                             "WHERE id = ?");
+    update.bind(1, std::string(outbox_status_name(m.status)));
+    update.bind(2, m.attempts);
+    update.bind(3, m.not_before);
+    update.bind(4, m.claimed_by);
+    update.bind(5, m.lease_until);
+    update.bind(6, m.sent_at);
+    update.bind(7, m.last_error);
+    update.bind(8, m.id);
+    update.exec();
+  }
+
+  int64_t cancel_orphaned_outbox(const std::string& reason) override {
+    SQLite::Statement update(db_,
+                             "UPDATE outbox SET status = 'cancelled', last_error = ? "
+                             "WHERE action_id IS NULL AND status = 'pending'");
+    update.bind(1, reason);
+    return update.exec();
+  }
+
+  void read_unmessaged_actions(Date day, const std::vector<std::string>& kinds,
+                               const std::function<void(const Action&)>& row) override {
+    std::string in;
+    for (const std::string& kind : kinds) {
+      in += (in.empty() ? "'" : ", '") + kind + "'";  // fixed names from the caller
+    }
+    read_actions_where(
+        "WHERE a.planned_for = ?1 AND a.status = 'planned' AND a.kind IN (" + in +
+            ") AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.action_id = a.id) ORDER BY a.id",
+        [&](SQLite::Statement& q) { q.bind(1, day.to_string()); }, true, row);
+  }
+
+  int64_t count_sent_outbox(int64_t customer_key, const std::string& since) override {
+    SQLite::Statement query(db_,
+                            "SELECT count(*) FROM outbox WHERE customer_id = ? AND status = 'sent' "
+                            "AND channel <> 'im' AND sent_at >= ?");
+    query.bind(1, customer_key);
+    query.bind(2, since);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+  }
+
+  void insert_outbox_attempt(const OutboxAttempt& a) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO outbox_attempts (outbox_id, attempt, started_at, "
+                             "finished_at, outcome, response) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, a.outbox_id);
+    insert.bind(2, a.attempt);
+    insert.bind(3, a.started_at);
+    insert.bind(4, a.finished_at);
+    insert.bind(5, a.outcome);
+    insert.bind(6, a.response);
+    insert.exec();
+  }
+
+  void finish_outbox_attempt(const OutboxAttempt& a) override {
+    SQLite::Statement update(
+        db_,
+        "UPDATE outbox_attempts SET finished_at = ?, outcome = ?, response = ? "
+        "WHERE outbox_id = ? AND attempt = ?");
+    update.bind(1, a.finished_at);
+    update.bind(2, a.outcome);
+    update.bind(3, a.response);
+    update.bind(4, a.outbox_id);
+    update.bind(5, a.attempt);
+    update.exec();
+  }
+
+  void read_outbox_attempts(int64_t outbox_id,
+                            const std::function<void(const OutboxAttempt&)>& row) override {
+    SQLite::Statement query(db_,
+                            "SELECT outbox_id, attempt, started_at, finished_at, outcome, response "
+                            "FROM outbox_attempts WHERE outbox_id = ? ORDER BY attempt");
+    query.bind(1, outbox_id);
+    while (query.executeStep()) {
+      OutboxAttempt a;
+      a.outbox_id = query.getColumn(0).getInt64();
+      a.attempt = query.getColumn(1).getInt();
+      a.started_at = query.getColumn(2).getString();
+      a.finished_at = query.getColumn(3).getString();
+      a.outcome = query.getColumn(4).getString();
+      a.response = query.getColumn(5).getString();
+      row(a);
+    }
+  }
+
+  int64_t insert_evidence(const Evidence& e) override {
+    SQLite::Statement insert(
+        db_,
+        "INSERT INTO evidence (outbox_id, customer_id, channel, template, recipient, message_id, "
+        "content, content_sha256, pdf, pdf_sha256, planned_at, sent_at, response, is_demand, "
+        "invoice_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, e.outbox_id);
+    insert.bind(2, e.customer_key);
+    insert.bind(3, e.channel);
+    insert.bind(4, e.template_name);
+    insert.bind(5, e.recipient);
+    insert.bind(6, e.message_id);
+    insert.bind(7, e.content.data(), static_cast<int>(e.content.size()));
+    insert.bind(8, e.content_sha256);
+    if (e.pdf.empty())
+      insert.bind(9);
+    else
+      insert.bind(9, e.pdf.data(), static_cast<int>(e.pdf.size()));
+    insert.bind(10, e.pdf_sha256);
+    insert.bind(11, e.planned_at);
+    insert.bind(12, e.sent_at);
+    insert.bind(13, e.response);
+    insert.bind(14, e.is_demand ? 1 : 0);
+    std::string keys;
+    format_keys(e.invoice_keys, keys);
+    insert.bind(15, keys);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  void read_evidence_where(const std::string& tail, int64_t param, bool with_content,
+                           const std::function<void(const Evidence&)>& row) {
+    SQLite::Statement query(
+        db_, std::string("SELECT id, outbox_id, customer_id, channel, template, recipient, "
+                         "message_id, ") +
+                 (with_content ? "content, pdf" : "NULL, NULL") +
+                 ", content_sha256, pdf_sha256, planned_at, sent_at, response, is_demand, "
+                 "invoice_keys FROM evidence " +
+                 tail);
+    if (param >= 0) query.bind(1, param);
+    while (query.executeStep()) {
+      Evidence e;
+      e.id = query.getColumn(0).getInt64();
+      e.outbox_id = query.getColumn(1).getInt64();
+      e.customer_key = query.getColumn(2).getInt64();
+      e.channel = query.getColumn(3).getString();
+      e.template_name = query.getColumn(4).getString();
+      e.recipient = query.getColumn(5).getString();
+      e.message_id = query.getColumn(6).getString();
+      if (with_content) {
+        e.content = query.getColumn(7).getString();
+        if (!query.getColumn(8).isNull()) e.pdf = query.getColumn(8).getString();
+      }
+      e.content_sha256 = query.getColumn(9).getString();
+      e.pdf_sha256 = query.getColumn(10).getString();
+      e.planned_at = query.getColumn(11).getString();
+      e.sent_at = query.getColumn(12).getString();
+      e.response = query.getColumn(13).getString();
+      e.is_demand = query.getColumn(14).getInt() != 0;
+      parse_keys(query.getColumn(15).getText(), e.invoice_keys);
+      row(e);
+    }
+  }
+
+  void read_customer_evidence(int64_t customer_key, bool with_content,
+                              const std::function<void(const Evidence&)>& row) override {
+    read_evidence_where("WHERE customer_id = ?1 ORDER BY sent_at, id", customer_key, with_content,
+                        row);
+  }
+
+  void read_demands(const std::function<void(const Evidence&)>& row) override {
+    read_evidence_where("WHERE is_demand = 1 ORDER BY customer_id, sent_at", -1, false, row);
+  }
+
+  int64_t insert_template_version(const TemplateVersion& v) override {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO message_templates (name, language, text, sha256, "
+                             "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, v.name);
+    insert.bind(2, v.language);
+    insert.bind(3, v.text);
+    insert.bind(4, v.sha256);
+    insert.bind(5, v.created_at);
+    insert.bind(6, v.created_by);
+    insert.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  void read_latest_templates(const std::function<void(const TemplateVersion&)>& row) override {
+    SQLite::Statement query(
+        db_,
+        "SELECT id, name, language, text, sha256, created_at, created_by FROM message_templates "
+        "WHERE id IN (SELECT max(id) FROM message_templates GROUP BY name, language) "
+        "ORDER BY name, language");
+    while (query.executeStep()) {
+      TemplateVersion v;
+      v.id = query.getColumn(0).getInt64();
+      v.name = query.getColumn(1).getString();
+      v.language = query.getColumn(2).getString();
+      v.text = query.getColumn(3).getString();
+      v.sha256 = query.getColumn(4).getString();
+      v.created_at = query.getColumn(5).getString();
+      v.created_by = query.getColumn(6).getString();
+      row(v);
+    }
   }
 
   int64_t insert_approval(const Approval& a) override {
