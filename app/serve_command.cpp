@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "http/system_routes.h"
 #include "http/web_assets.h"
+#include "service/messages.h"
 #include "service/policy_versions.h"
 #include "service/snapshot_loader.h"
 
@@ -70,6 +71,7 @@ int ServeCommand::serve() {
   http::CurrentPolicy current_policy(*std::move(policy));
   http::ApiContext api{stores, snapshot, current_policy};
   api.secure_cookies = config->secure_cookies;
+  api.company = company_details(messages);
   http::Router router;
   http::add_system_routes(router, metrics, [&snapshot] { return snapshot.get() != nullptr; });
   http::add_api_routes(router, api);

@@ -16,6 +16,7 @@
 #include "http/authorization.h"
 #include "http/current_snapshot.h"
 #include "http/message.h"
+#include "io/message_template.h"
 #include "ledger/policy.h"
 #include "service/actor.h"
 #include "service/identity.h"
@@ -82,6 +83,8 @@ struct ApiContext {
   std::function<Timestamp()> clock = [] { return local_now(); };
   //! Mark the session cookie Secure (set when the server sits behind TLS).
   bool secure_cookies = false;
+  //! The letterhead of previews and evidence bundles ([company] of the server config).
+  CompanyDetails company = {};
   //! Held while the daily run or a snapshot refresh runs, so that two never overlap.
   std::unique_ptr<std::mutex> jobs = std::make_unique<std::mutex>();
   //! The version of the collection state (promises, disputes, payment plans) this process

@@ -3,6 +3,7 @@
 #include "http/admin_routes.h"
 #include "http/case_routes.h"
 #include "http/ledger_routes.h"
+#include "http/message_routes.h"
 #include "http/report_routes.h"
 #include "http/session_routes.h"
 
@@ -27,6 +28,7 @@ void add_api_routes(Router& router, ApiContext& api) {
   add_ledger_routes(router, api);
   add_admin_routes(router, api);
   add_case_routes(router, api);
+  add_message_routes(router, api);
 }
 
 }  // namespace huikuan::http
