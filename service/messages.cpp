@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <signal.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,36 +35,8 @@ int32_t days_to_pay(int32_t level) {
   }
 }
 
-// The channel an action's message goes out on; "" = the action is work for a person.
-std::string message_channel(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::kReminder:
-    case ActionKind::kEmail:
-    case ActionKind::kLetter:
-    case ActionKind::kLawyerLetter:
-      return "email";
-    case ActionKind::kSms:
-      return "sms";
-    case ActionKind::kInternalAlert:
-    case ActionKind::kLegalReview:
-      return "im";
-    case ActionKind::kCall:
-    case ActionKind::kVisit:
-      return "";
-  }
-  return "";
-}
-
 bool is_letter(ActionKind kind) {
   return kind == ActionKind::kLetter || kind == ActionKind::kLawyerLetter;
-}
-
-std::string random_hex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex;
-  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
-  return hex;
 }
 
 std::string utc_iso(int64_t seconds) {
@@ -369,58 +340,44 @@ Result<std::string> render_statement(Store& store, const Policy& policy,
 
 // ---- the outbox ----
 
-Result<size_t> plan_messages(Store& store, const Policy& policy, Date day, const Actor& actor) {
+Result<size_t> plan_messages(Store& store, const Policy&, Date day, const Actor& actor) {
   store.cancel_orphaned_outbox(fmt::format("replaced by the run of {}", day.to_string()));
-  auto templates = TemplateSet::load(store);
-  if (!templates) return tl::unexpected(templates.error());
-  // Company details are filled in when the message is sent; the text needs only the facts.
-  size_t written = 0;
-  std::optional<Error> error;
-  store.read_unmessaged_actions(
-      day,
-      {"reminder", "email", "sms", "letter", "lawyer_letter", "internal_alert", "legal_review"},
-      [&](const Action& action) {
-        if (error) return;
-        const std::string channel = message_channel(action.kind);
-        auto facts = action_facts(store, policy, {}, action);
-        if (!facts) {
-          error = facts.error();
-          return;
-        }
-        const Customer& customer = facts->first;
-        OutboxMessage m;
-        m.action_id = action.id;
-        m.customer_key = action.customer_key;
-        m.channel = channel;
-        m.template_name = action.template_name;
-        m.language = channel == "im" ? "zh-CN" : facts->second.language;
-        m.recipient = channel == "email" ? customer.email
-                      : channel == "sms" ? customer.phone
-                                         : "group";
-        if (m.recipient.empty()) return;  // no address: the action stays work for the collector
-        const MessageTemplate* tmpl = templates->find(action.template_name, m.language);
-        if (!tmpl) {
-          error = Error{"no template of that name", "template", action.template_name};
-          return;
-        }
-        RenderedMessage rendered = tmpl->render(facts->second);
-        if (is_letter(action.kind)) {
-          m.letter = rendered.body;
-          const MessageTemplate* cover = templates->find("letter_email", m.language);
-          if (cover) rendered = cover->render(facts->second);
-        }
-        m.subject = rendered.subject;
-        m.body = rendered.body;
-        m.message_id = fmt::format("<{}.{}@huikuan>", action.id, random_hex(8));
-        auto at = Timestamp::parse(action.scheduled_at);
-        m.not_before = at ? at->utc_seconds : actor.now.utc_seconds;
-        m.planned_at = actor.now.utc_seconds;
-        store.insert_outbox(m);
-        ++written;
-      });
-  if (error) return tl::unexpected(*error);
-  return written;
+  // Which actions send something, and how. Calls and visits are work for a person.
+  static const std::vector<std::pair<std::string, std::string>> kChannels{
+      {"reminder", "email"},       {"email", "email"},          {"letter", "email"},
+      {"lawyer_letter", "email"},  {"sms", "sms"},              {"internal_alert", "im"},
+      {"legal_review", "im"}};
+  return static_cast<size_t>(
+      store.insert_outbox_for_actions(day, kChannels, actor.now.utc_seconds));
 }
+
+namespace {
+
+// Renders a message written by the run: its template, for its action's facts as of the day the
+// action was planned, in the customer's language (internal alerts in zh-CN). Letters get the
+// letter's text for the PDF and the cover email's text as the body.
+Result<void> render_message(Store& store, const Policy& policy, const TemplateSet& templates,
+                            const CompanyDetails& company, const Action& action,
+                            OutboxMessage& m) {
+  auto facts = action_facts(store, policy, company, action);
+  if (!facts) return tl::unexpected(facts.error());
+  m.language = m.channel == "im" ? "zh-CN" : facts->second.language;
+  facts->second.language = m.language;
+  const MessageTemplate* tmpl = templates.find(m.template_name, m.language);
+  if (!tmpl) return tl::unexpected(Error{"no template of that name", "template", m.template_name});
+  RenderedMessage rendered = tmpl->render(facts->second);
+  if (is_letter(action.kind)) {
+    m.letter = rendered.body;
+    if (const MessageTemplate* cover = templates.find("letter_email", m.language))
+      rendered = cover->render(facts->second);
+  }
+  m.subject = rendered.subject;
+  m.body = rendered.body;
+  store.set_outbox_content(m);
+  return {};
+}
+
+}  // namespace
 
 namespace {
 
@@ -514,14 +471,24 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
   const int64_t now = actor.now.utc_seconds;
   const std::string me = fmt::format("{}:{}", this_host(), getpid());
   const CompanyDetails company = company_details(config);
+  std::optional<TemplateSet> templates;  // loaded when the first message needs rendering
   // Claims left by senders that died on this machine are taken over at once.
   std::vector<int64_t> candidates;
-  store.read_outbox({OutboxStatus::kSending, std::nullopt, std::nullopt, limit},
+  // Only the configured channels: messages of the others wait, and must not fill the batch.
+  std::vector<std::string> channels, unconfigured;
+  for (const char* channel : {"email", "sms", "im"})
+    (configured(config, channel) ? channels : unconfigured).push_back(channel);
+  if (!unconfigured.empty()) {
+    store.read_outbox({std::nullopt, std::nullopt, now, limit, unconfigured},
+                      [&](const OutboxMessage&) { ++summary.unconfigured; });
+  }
+  if (channels.empty()) return summary;
+  store.read_outbox({OutboxStatus::kSending, std::nullopt, std::nullopt, limit, channels},
                     [&](const OutboxMessage& m) {
                       if (m.lease_until > now && claimant_dead(m.claimed_by))
                         candidates.push_back(m.id);
                     });
-  store.read_outbox({std::nullopt, std::nullopt, now, limit},
+  store.read_outbox({std::nullopt, std::nullopt, now, limit, channels},
                     [&](const OutboxMessage& m) { candidates.push_back(m.id); });
 
   for (int64_t id : candidates) {
@@ -534,10 +501,6 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
       const bool abandoned = m->status == OutboxStatus::kSending &&
                              (m->lease_until <= now || claimant_dead(m->claimed_by));
       if (!due && !abandoned) return {};  // another sender took it meanwhile
-      if (!configured(config, m->channel)) {
-        ++summary.unconfigured;
-        return {};
-      }
       if (m->action_id) action = store.find_action(*m->action_id);
       const Gate gate = check_at_send(store, policy, *m, action, now);
       std::vector<ChangeRecord> changes;
@@ -562,6 +525,24 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
         store.update_outbox(*m);
         ++summary.postponed;
         return {};
+      }
+      if (m->body.empty() && m->letter.empty()) {
+        if (!action) return tl::unexpected(Error{"the message's action is gone", "outbox", {}});
+        if (!templates) {
+          auto loaded = TemplateSet::load(store);
+          if (!loaded) return tl::unexpected(loaded.error());
+          templates = *std::move(loaded);
+        }
+        auto rendered = render_message(store, policy, *templates, company, *action, *m);
+        if (!rendered) {
+          m->status = OutboxStatus::kFailed;
+          m->last_error = rendered.error().to_string();
+          store.update_outbox(*m);
+          const ChangeRecord change = outbox_change(actor, *m, "pending", "failed: " + m->last_error);
+          store.insert_changes({&change, 1});
+          ++summary.failed;
+          return {};
+        }
       }
       m->status = OutboxStatus::kSending;
       m->attempts += 1;

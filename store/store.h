@@ -47,6 +47,8 @@ struct OutboxFilter {
   //! expired claim (or one held by `dead_claims`).
   std::optional<int64_t> due_at;
   int64_t limit = 100;
+  //! Only these channels; empty = all.
+  std::vector<std::string> channels = {};
 };
 
 //! One version of the collection policy as stored.
@@ -261,9 +263,16 @@ class Store {
   virtual void update_outbox(const OutboxMessage& message) = 0;
   //! Cancels the pending messages whose action a rerun replaced; returns how many.
   virtual int64_t cancel_orphaned_outbox(const std::string& reason) = 0;
-  //! The day's planned actions of `kinds` that have no message yet, with invoice keys.
-  virtual void read_unmessaged_actions(Date day, const std::vector<std::string>& kinds,
-                                       const std::function<void(const Action&)>& row) = 0;
+  //! Writes a pending message for each of the day's planned actions that has none, whose kind
+  //! `channels` maps to a channel ("email", "sms" or "im") and whose customer has the address
+  //! that channel needs: recipient, template, a new unique message_id, not_before = the
+  //! action's scheduled_at, planned_at; subject, body and language stay "" until the sender
+  //! renders them. Returns how many it wrote.
+  virtual int64_t insert_outbox_for_actions(
+      Date day, const std::vector<std::pair<std::string, std::string>>& channels,
+      int64_t planned_at) = 0;
+  //! Writes the rendered language, subject, body and letter of message `m.id`.
+  virtual void set_outbox_content(const OutboxMessage& m) = 0;
   //! Messages to a customer sent at or after `since` (ISO 8601 UTC).
   virtual int64_t count_sent_outbox(int64_t customer_key, const std::string& since) = 0;
   virtual void insert_outbox_attempt(const OutboxAttempt& attempt) = 0;

@@ -1219,12 +1219,19 @@ class SqliteStore final : public Store {
     }
     if (filter.status) sql += "AND o.status = ?2 ";
     if (filter.customer_key) sql += "AND o.customer_id = ?3 ";
+    if (!filter.channels.empty()) {
+      sql += "AND o.channel IN (";
+      for (size_t i = 0; i < filter.channels.size(); ++i) sql += fmt::format("{}?{}", i ? ", " : "", 5 + i);
+      sql += ") ";
+    }
     sql += filter.due_at ? "ORDER BY o.not_before_s, o.id LIMIT ?4" : "ORDER BY o.id DESC LIMIT ?4";
     SQLite::Statement query(db_, sql);
     if (filter.due_at) query.bind(1, *filter.due_at);
     if (filter.status) query.bind(2, std::string(outbox_status_name(*filter.status)));
     if (filter.customer_key) query.bind(3, *filter.customer_key);
     query.bind(4, filter.limit);
+    for (size_t i = 0; i < filter.channels.size(); ++i)
+      query.bind(static_cast<int>(5 + i), filter.channels[i]);
     while (query.executeStep()) row(outbox_row(query));
   }
 
@@ -1260,16 +1267,41 @@ class SqliteStore final : public Store {
     return update.exec();
   }
 
-  void read_unmessaged_actions(Date day, const std::vector<std::string>& kinds,
-                               const std::function<void(const Action&)>& row) override {
-    std::string in;
-    for (const std::string& kind : kinds) {
-      in += (in.empty() ? "'" : ", '") + kind + "'";  // fixed names from the caller
+  int64_t insert_outbox_for_actions(
+      Date day, const std::vector<std::pair<std::string, std::string>>& channels,
+      int64_t planned_at) override {
+    std::string kinds;  // (kind, channel) rows from the caller's fixed table
+    for (const auto& [kind, channel] : channels) {
+      kinds += fmt::format("{}SELECT '{}' AS kind, '{}' AS channel", kinds.empty() ? "" : " UNION ALL ",
+                           kind, channel);
     }
-    read_actions_where(
-        "WHERE a.planned_for = ?1 AND a.status = 'planned' AND a.kind IN (" + in +
-            ") AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.action_id = a.id) ORDER BY a.id",
-        [&](SQLite::Statement& q) { q.bind(1, day.to_string()); }, true, row);
+    SQLite::Statement insert(
+        db_,
+        "INSERT INTO outbox (action_id, customer_id, channel, template, language, recipient, "
+        "message_id, status, attempts, not_before_s, planned_at_s) "
+        "SELECT a.id, a.customer_id, k.channel, a.template, '', "
+        "CASE k.channel WHEN 'email' THEN c.email WHEN 'sms' THEN c.phone ELSE 'group' END AS r, "
+        "printf('<%d.%s@huikuan>', a.id, lower(hex(randomblob(8)))), 'pending', 0, "
+        "CAST(strftime('%s', a.scheduled_at) AS INTEGER), ?2 "
+        "FROM actions a JOIN customers c ON c.id = a.customer_id JOIN (" +
+            kinds +
+            ") k ON k.kind = a.kind "
+            "WHERE a.planned_for = ?1 AND a.status = 'planned' AND r <> '' "
+            "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.action_id = a.id) ORDER BY a.id");
+    insert.bind(1, day.to_string());
+    insert.bind(2, planned_at);
+    return insert.exec();
+  }
+
+  void set_outbox_content(const OutboxMessage& m) override {
+    SQLite::Statement update(
+        db_, "UPDATE outbox SET language = ?, subject = ?, body = ?, letter = ? WHERE id = ?");
+    update.bind(1, m.language);
+    update.bind(2, m.subject);
+    update.bind(3, m.body);
+    update.bind(4, m.letter);
+    update.bind(5, m.id);
+    update.exec();
   }
 
   int64_t count_sent_outbox(int64_t customer_key, const std::string& since) override {

@@ -33,6 +33,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
+using ::testing::StartsWith;
 using testing::kHttpSinkScript;
 using testing::kSmtpSinkScript;
 using testing::python3_output;
@@ -254,7 +255,7 @@ TEST_F(OutboxTest, GivenPlannedEmailsAndLetters_WhenSent_ThenEachArrivesOnceAsPl
       {kC2, {"Acme Trading Ltd", {"INV-2001", "5,000.00", "INV-2002", "800.00", "5,800.00"}}},
       {kC3, {"远洋物流有限公司", {"INV-3001", "30,000.00"}}}};
   std::set<std::string> lettered;
-  for (const OutboxMessage& m : emails) {
+  for (const OutboxMessage& m : outbox("email")) {  // as sent: rendered, with the company
     SCOPED_TRACE(m.customer_id + " " + m.template_name);
     auto found = by_message_id.find(m.message_id);
     ASSERT_NE(found, by_message_id.end()) << m.message_id << " never arrived";
@@ -263,9 +264,8 @@ TEST_F(OutboxTest, GivenPlannedEmailsAndLetters_WhenSent_ThenEachArrivesOnceAsPl
     EXPECT_EQ(message["subject"], m.subject);
     EXPECT_THAT(message["subject"].get<std::string>(), Not(HasSubstr("{{")));
     EXPECT_THAT(message["text"].get<std::string>(), Not(HasSubstr("{{")));
-    const auto sent = store_->find_outbox(m.id);
-    EXPECT_EQ(sent->status, OutboxStatus::kSent);
-    EXPECT_EQ(sent->attempts, 1);
+    EXPECT_EQ(m.status, OutboxStatus::kSent);
+    EXPECT_EQ(m.attempts, 1);
     EXPECT_EQ(store_->find_action(*m.action_id)->status, ActionStatus::kDone);
     if (m.letter.empty()) {
       EXPECT_THAT(message["attachments"], IsEmpty());
@@ -281,6 +281,7 @@ TEST_F(OutboxTest, GivenPlannedEmailsAndLetters_WhenSent_ThenEachArrivesOnceAsPl
     const auto& [name, facts] = letter.at(m.customer_id);
     EXPECT_THAT(text, HasSubstr(squeezed(name)));
     for (const auto& fact : facts) EXPECT_THAT(text, HasSubstr(fact));
+    EXPECT_THAT(text, HasSubstr("王丽")) << "the contact person, from [company]";
     EXPECT_THAT(text, HasSubstr("1001234567890123456")) << "the bank account to pay to";
     EXPECT_THAT(text, HasSubstr("中国工商银行上海浦东分行"));
     lettered.insert(m.customer_id);
@@ -299,7 +300,9 @@ TEST_F(OutboxTest, GivenPlannedEmailsAndLetters_WhenSent_ThenEachArrivesOnceAsPl
           << "the evidence is the message the server received";
       EXPECT_TRUE(e.is_demand);
       EXPECT_EQ(e.response, "250 OK");
-      if (!e.pdf.empty()) EXPECT_EQ(e.pdf_sha256, sha256_hex(e.pdf));
+      if (!e.pdf.empty()) {
+        EXPECT_EQ(e.pdf_sha256, sha256_hex(e.pdf));
+      }
     }
   }
   EXPECT_EQ(evidence_rows, emails.size());
@@ -474,14 +477,16 @@ TEST_F(OutboxTest, GivenSmsAndWeComChannels_WhenSent_ThenTheGatewayAndTheRobotRe
   plan(c1_row() + c3_row(), c1_invoices() + c3_invoices(), policy);
   SinkProcess http(kHttpSinkScript);
   const auto config = this->config(nullptr, &http);
-  const OutboxMessage sms = only("sms", kC1);
-  const OutboxMessage alert = only("im", kC3);
-  EXPECT_EQ(sms.recipient, "+8613800000001");
+  EXPECT_EQ(only("sms", kC1).recipient, "+8613800000001");
 
   const SendSummary summary = send(config, kMorning, 500, policy);
 
   EXPECT_EQ(summary.sent, 2u);
   EXPECT_EQ(summary.unconfigured, outbox("email").size()) << "no [smtp]: emails wait";
+  const OutboxMessage sms = only("sms", kC1);
+  const OutboxMessage alert = only("im", kC3);
+  EXPECT_EQ(sms.status, OutboxStatus::kSent);
+  EXPECT_EQ(alert.status, OutboxStatus::kSent);
   std::map<std::string, json> posts;
   for (const auto& raw : http.messages()) {
     json post = json::parse(raw);
@@ -492,8 +497,9 @@ TEST_F(OutboxTest, GivenSmsAndWeComChannels_WhenSent_ThenTheGatewayAndTheRobotRe
   EXPECT_EQ(gateway["headers"]["authorization"], "Bearer gw-t0ken");
   EXPECT_EQ(json::parse(gateway["body"].get<std::string>()),
             (json{{"to", "+8613800000001"}, {"text", sms.body}, {"message_id", sms.message_id}}));
-  EXPECT_THAT(sms.body, HasSubstr("INV-1001"));
-  EXPECT_THAT(sms.body, Not(HasSubstr("{{")));
+  EXPECT_THAT(sms.body, StartsWith("【上海示例贸易有限公司】华北重工有限公司"));
+  EXPECT_THAT(sms.body, HasSubstr("CNY 12,345.67"));
+  EXPECT_THAT(sms.body, HasSubstr("021-5888 0000"));
 
   ASSERT_TRUE(posts.contains("/cgi-bin/webhook/send?key=k1"));
   const json robot = json::parse(posts["/cgi-bin/webhook/send?key=k1"]["body"].get<std::string>());

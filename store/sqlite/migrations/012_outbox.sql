@@ -12,7 +12,7 @@ CREATE TABLE outbox (
   language      TEXT    NOT NULL,
   recipient     TEXT    NOT NULL,
   subject       TEXT    NOT NULL DEFAULT '',
-  body          TEXT    NOT NULL,
+  body          TEXT    NOT NULL DEFAULT '',
   -- Letters: the letter's text, rendered as a PDF when sent and attached to the email.
   letter        TEXT    NOT NULL DEFAULT '',
   -- The Message-ID (email) or idempotency key (webhooks): a resend after a crash repeats it.

@@ -1,0 +1,206 @@
+// Given the built `huikuan` binary and a mail server that stops answering, when `huikuan outbox
+// send` is killed in the middle of a message and run again, then every email of the outbox
+// arrives, none twice but the one that was in flight, and all of them end up sent.
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/cli_run.h"
+#include "notify/sink_process.h"
+#include "service/import_fixture.h"
+#include "store/store.h"
+
+extern char** environ;
+
+namespace huikuan {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using testing::kSmtpSinkScript;
+using testing::run_huikuan;
+using testing::SinkProcess;
+using testing::TempDir;
+using testing::write_file;
+
+// The value of the Message-Id header of a raw message ("" when it has none).
+std::string message_id_of(const std::string& raw) {
+  std::istringstream in(raw);
+  for (std::string line; std::getline(in, line) && line != "\r";) {
+    if (line.size() > 11 && strncasecmp(line.c_str(), "Message-Id:", 11) == 0) {
+      std::string value = line.substr(11);
+      value.erase(0, value.find_first_not_of(' '));
+      if (!value.empty() && value.back() == '\r') value.pop_back();
+      return value;
+    }
+  }
+  return "";
+}
+
+// CPU time (user + system, clock ticks) process `pid` has used; -1 when it cannot be read.
+long cpu_ticks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t end_of_name = stat.rfind(')');
+  if (end_of_name == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(end_of_name + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int k = 3; k <= 15 && fields >> field; ++k) {  // fields 3… after "pid (comm)"
+    if (k == 14) utime = std::stol(field);
+    if (k == 15) stime = std::stol(field);
+  }
+  return utime + stime;
+}
+
+// `huikuan args…` started as a child process, its output into files in `dir`.
+pid_t spawn_huikuan(const std::vector<std::string>& args, const TempDir& dir) {
+  std::vector<std::string> argv_text = {HUIKUAN_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  const std::string out = (dir / "killed.out").string(), err = (dir / "killed.err").string();
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, HUIKUAN_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return spawned == 0 ? pid : -1;
+}
+
+// Kills and reaps the child when a test ends early.
+struct Child {
+  pid_t pid = -1;
+  ~Child() {
+    if (pid > 0) kill_and_reap();
+  }
+  //! Whether the child has ended by itself (then reaped).
+  bool ended() {
+    if (::waitpid(pid, nullptr, WNOHANG) != pid) return false;
+    pid = -1;
+    return true;
+  }
+  int kill_and_reap() {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid = -1;
+    return status;
+  }
+};
+
+TEST(OutboxCliTest, GivenASenderKilledWhileTheServerHangs_WhenSentAgain_ThenEveryEmailArrivesOnce) {
+  TempDir dir("outbox-cli");
+  const std::string ledger = (dir / "ledger").string(), db = (dir / "huikuan.db").string();
+  const auto gen = run_huikuan({"gen", "--customers", "12", "--seed", "7", "--out", ledger,
+                                "--as-of", "2026-06-30"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const auto import = run_huikuan({"import", "--db", db, ledger});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  const auto run = run_huikuan({"run", "--db", db, "--as-of", "2026-06-30"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+
+  auto store = std::move(*Store::open(db));
+  std::set<std::string> planned;  // the Message-IDs of the outbox's emails
+  store->read_outbox({OutboxStatus::kPending, std::nullopt, std::nullopt, 1000},
+                     [&](const OutboxMessage& m) {
+                       if (m.channel == "email") planned.insert(m.message_id);
+                     });
+  ASSERT_GE(planned.size(), 4u) << "two sent, one in flight, and one after it at least";
+
+  // The third DATA command is never answered; the timeout outlasts the test's wait.
+  SinkProcess sink(kSmtpSinkScript, {"--hang-on", "3"});
+  const auto config = dir / "server.toml";
+  write_file(config, fmt::format("[smtp]\nurl = \"smtp://127.0.0.1:{}\"\n"
+                                 "from = \"应收账款部 <ar@example.com>\"\ntimeout_seconds = 20\n",
+                                 sink.port()));
+  // An afternoon in China, a morning in Europe: every planned email is due.
+  const std::vector<std::string> send = {"outbox", "send",         "--db",
+                                         db,       "--config",     config.string(),
+                                         "--now",  "2026-06-30T16:00:00+08:00"};
+
+  Child child{spawn_huikuan(send, dir)};
+  ASSERT_GT(child.pid, 0);
+  // Wait for two delivered messages and a third claimed whose sender sits idle: its DATA is
+  // the one the server never answers (rendering the letter would keep the CPU busy).
+  std::optional<OutboxMessage> in_flight;
+  long ticks = -1;
+  auto idle_since = std::chrono::steady_clock::now();
+  for (const auto deadline = std::chrono::steady_clock::now() + 15s;;) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+        << "never saw the third message hang; received " << sink.messages().size();
+    in_flight.reset();
+    store->read_outbox({OutboxStatus::kSending, std::nullopt, std::nullopt, 10},
+                       [&](const OutboxMessage& m) { in_flight = m; });
+    ASSERT_FALSE(child.ended()) << "the sender ended: "
+                                << testing::read_whole_file(dir / "killed.out")
+                                << testing::read_whole_file(dir / "killed.err");
+    const long now_ticks = cpu_ticks(child.pid);
+    if (now_ticks != ticks) {
+      ticks = now_ticks;
+      idle_since = std::chrono::steady_clock::now();
+    }
+    if (sink.messages().size() == 2 && in_flight &&
+        std::chrono::steady_clock::now() - idle_since >= 300ms) {
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  const int status = child.kill_and_reap();
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "it was still sending";
+  ASSERT_TRUE(planned.contains(in_flight->message_id));
+
+  // Run again to completion: the claim of the dead sender is taken over at once.
+  const auto again = run_huikuan(send);
+
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out, ::testing::StartsWith(fmt::format("{} sent,", planned.size() - 2)));
+  std::map<std::string, int> arrivals;
+  for (const auto& raw : sink.messages()) ++arrivals[message_id_of(raw)];
+  for (const auto& id : planned) {
+    EXPECT_GE(arrivals[id], 1) << id << " never arrived";
+    EXPECT_LE(arrivals[id], id == in_flight->message_id ? 2 : 1) << id;
+  }
+  EXPECT_EQ(arrivals.size(), planned.size()) << "only the outbox's emails arrived";
+
+  const auto list = run_huikuan({"outbox", "list", "--db", db, "--format", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  size_t emails = 0;
+  for (const json& row : json::parse(list.out)) {
+    if (!row.contains("channel") || row["channel"] != "email") continue;
+    ++emails;
+    EXPECT_EQ(row["status"], "sent") << row.dump();
+    EXPECT_EQ(row["attempts"], row["id"] == std::to_string(in_flight->id) ? "2" : "1")
+        << row.dump();
+  }
+  EXPECT_EQ(emails, planned.size());
+}
+
+}  // namespace
+}  // namespace huikuan
