@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -344,11 +345,17 @@ Result<size_t> plan_messages(Store& store, const Policy&, Date day, const Actor&
   store.cancel_orphaned_outbox(fmt::format("replaced by the run of {}", day.to_string()));
   // Which actions send something, and how. Calls and visits are work for a person.
   static const std::vector<std::pair<std::string, std::string>> kChannels{
-      {"reminder", "email"},       {"email", "email"},          {"letter", "email"},
-      {"lawyer_letter", "email"},  {"sms", "sms"},              {"internal_alert", "im"},
+      {"reminder", "email"},      {"email", "email"}, {"letter", "email"},
+      {"lawyer_letter", "email"}, {"sms", "sms"},     {"internal_alert", "im"},
       {"legal_review", "im"}};
+  // Message-IDs are <ACTION.TOKEN@huikuan>: the action id is unique in this database, the
+  // run's random token across runs and databases.
+  unsigned char random[8];
+  randombytes_buf(random, sizeof random);
+  std::string token;
+  for (unsigned char c : random) token += fmt::format("{:02x}", c);
   return static_cast<size_t>(
-      store.insert_outbox_for_actions(day, kChannels, actor.now.utc_seconds));
+      store.insert_outbox_for_actions(day, kChannels, actor.now.utc_seconds, token));
 }
 
 namespace {
@@ -357,8 +364,7 @@ namespace {
 // action was planned, in the customer's language (internal alerts in zh-CN). Letters get the
 // letter's text for the PDF and the cover email's text as the body.
 Result<void> render_message(Store& store, const Policy& policy, const TemplateSet& templates,
-                            const CompanyDetails& company, const Action& action,
-                            OutboxMessage& m) {
+                            const CompanyDetails& company, const Action& action, OutboxMessage& m) {
   auto facts = action_facts(store, policy, company, action);
   if (!facts) return tl::unexpected(facts.error());
   m.language = m.channel == "im" ? "zh-CN" : facts->second.language;
@@ -538,7 +544,8 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
           m->status = OutboxStatus::kFailed;
           m->last_error = rendered.error().to_string();
           store.update_outbox(*m);
-          const ChangeRecord change = outbox_change(actor, *m, "pending", "failed: " + m->last_error);
+          const ChangeRecord change =
+              outbox_change(actor, *m, "pending", "failed: " + m->last_error);
           store.insert_changes({&change, 1});
           ++summary.failed;
           return {};

@@ -265,12 +265,13 @@ class Store {
   virtual int64_t cancel_orphaned_outbox(const std::string& reason) = 0;
   //! Writes a pending message for each of the day's planned actions that has none, whose kind
   //! `channels` maps to a channel ("email", "sms" or "im") and whose customer has the address
-  //! that channel needs: recipient, template, a new unique message_id, not_before = the
-  //! action's scheduled_at, planned_at; subject, body and language stay "" until the sender
-  //! renders them. Returns how many it wrote.
+  //! that channel needs: recipient, template, message_id "<ACTION.TOKEN@huikuan>" (`token`
+  //! makes it unique across runs and databases), not_before = the action's scheduled_at,
+  //! planned_at; subject, body and language stay "" until the sender renders them. Returns how
+  //! many it wrote.
   virtual int64_t insert_outbox_for_actions(
       Date day, const std::vector<std::pair<std::string, std::string>>& channels,
-      int64_t planned_at) = 0;
+      int64_t planned_at, const std::string& token) = 0;
   //! Writes the rendered language, subject, body and letter of message `m.id`.
   virtual void set_outbox_content(const OutboxMessage& m) = 0;
   //! Messages to a customer sent at or after `since` (ISO 8601 UTC).

@@ -1221,7 +1221,8 @@ class SqliteStore final : public Store {
     if (filter.customer_key) sql += "AND o.customer_id = ?3 ";
     if (!filter.channels.empty()) {
       sql += "AND o.channel IN (";
-      for (size_t i = 0; i < filter.channels.size(); ++i) sql += fmt::format("{}?{}", i ? ", " : "", 5 + i);
+      for (size_t i = 0; i < filter.channels.size(); ++i)
+        sql += fmt::format("{}?{}", i ? ", " : "", 5 + i);
       sql += ") ";
     }
     sql += filter.due_at ? "ORDER BY o.not_before_s, o.id LIMIT ?4" : "ORDER BY o.id DESC LIMIT ?4";
@@ -1269,27 +1270,29 @@ class SqliteStore final : public Store {
 
   int64_t insert_outbox_for_actions(
       Date day, const std::vector<std::pair<std::string, std::string>>& channels,
-      int64_t planned_at) override {
-    std::string kinds;  // (kind, channel) rows from the caller's fixed table
-    for (const auto& [kind, channel] : channels) {
-      kinds += fmt::format("{}SELECT '{}' AS kind, '{}' AS channel", kinds.empty() ? "" : " UNION ALL ",
-                           kind, channel);
-    }
+      int64_t planned_at, const std::string& token) override {
+    // The caller's fixed (kind, channel) table as one CASE: a join on it would scan the day's
+    // actions once per kind.
+    std::string channel = "CASE a.kind";
+    for (const auto& [kind, name] : channels)
+      channel += fmt::format(" WHEN '{}' THEN '{}'", kind, name);
+    channel += " END";
     SQLite::Statement insert(
         db_,
         "INSERT INTO outbox (action_id, customer_id, channel, template, language, recipient, "
         "message_id, status, attempts, not_before_s, planned_at_s) "
-        "SELECT a.id, a.customer_id, k.channel, a.template, '', "
-        "CASE k.channel WHEN 'email' THEN c.email WHEN 'sms' THEN c.phone ELSE 'group' END AS r, "
-        "printf('<%d.%s@huikuan>', a.id, lower(hex(randomblob(8)))), 'pending', 0, "
-        "CAST(strftime('%s', a.scheduled_at) AS INTEGER), ?2 "
-        "FROM actions a JOIN customers c ON c.id = a.customer_id JOIN (" +
-            kinds +
-            ") k ON k.kind = a.kind "
-            "WHERE a.planned_for = ?1 AND a.status = 'planned' AND r <> '' "
-            "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.action_id = a.id) ORDER BY a.id");
+        "SELECT id, customer_id, ch, template, '', r, printf('<%d.%s@huikuan>', id, ?3), "
+        "'pending', 0, CAST(strftime('%s', scheduled_at) AS INTEGER), ?2 FROM ("
+        "SELECT a.id, a.customer_id, a.template, a.scheduled_at, " +
+            channel + " AS ch, CASE " + channel +
+            " WHEN 'email' THEN c.email WHEN 'sms' THEN c.phone ELSE 'group' END AS r "
+            "FROM actions a JOIN customers c ON c.id = a.customer_id "
+            "WHERE a.planned_for = ?1 AND a.status = 'planned' "
+            "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.action_id = a.id)) "
+            "WHERE ch IS NOT NULL AND r <> '' ORDER BY id");
     insert.bind(1, day.to_string());
     insert.bind(2, planned_at);
+    insert.bind(3, token);
     return insert.exec();
   }
 

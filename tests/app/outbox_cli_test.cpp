@@ -118,8 +118,8 @@ struct Child {
 TEST(OutboxCliTest, GivenASenderKilledWhileTheServerHangs_WhenSentAgain_ThenEveryEmailArrivesOnce) {
   TempDir dir("outbox-cli");
   const std::string ledger = (dir / "ledger").string(), db = (dir / "huikuan.db").string();
-  const auto gen = run_huikuan({"gen", "--customers", "12", "--seed", "7", "--out", ledger,
-                                "--as-of", "2026-06-30"});
+  const auto gen = run_huikuan(
+      {"gen", "--customers", "12", "--seed", "7", "--out", ledger, "--as-of", "2026-06-30"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   const auto import = run_huikuan({"import", "--db", db, ledger});
   ASSERT_EQ(import.exit_code, 0) << import.err;
@@ -141,9 +141,9 @@ TEST(OutboxCliTest, GivenASenderKilledWhileTheServerHangs_WhenSentAgain_ThenEver
                                  "from = \"应收账款部 <ar@example.com>\"\ntimeout_seconds = 20\n",
                                  sink.port()));
   // An afternoon in China, a morning in Europe: every planned email is due.
-  const std::vector<std::string> send = {"outbox", "send",         "--db",
-                                         db,       "--config",     config.string(),
-                                         "--now",  "2026-06-30T16:00:00+08:00"};
+  const std::vector<std::string> send = {
+      "outbox",   "send",          "--db",  db,
+      "--config", config.string(), "--now", "2026-06-30T16:00:00+08:00"};
 
   Child child{spawn_huikuan(send, dir)};
   ASSERT_GT(child.pid, 0);

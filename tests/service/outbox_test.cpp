@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -31,13 +32,13 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
-using ::testing::StartsWith;
 using testing::kHttpSinkScript;
 using testing::kSmtpSinkScript;
+using ::testing::Not;
 using testing::python3_output;
 using testing::SinkProcess;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
 using testing::TempDir;
 using testing::write_file;
 
@@ -69,12 +70,16 @@ std::string c2_row() {
 std::string c3_row() {
   return kC3 + ",远洋物流有限公司,CNY,c3@example.com,+8613800000003,Asia/Shanghai,zh-CN,CN\n";
 }
-std::string c1_invoices() { return "INV-1001," + kC1 + ",2026-05-06,2026-06-05,CNY,12345.67\n"; }
+std::string c1_invoices() {
+  return "INV-1001," + kC1 + ",2026-05-06,2026-06-05,CNY,12345.67\n";
+}
 std::string c2_invoices() {
   return "INV-2001," + kC2 + ",2026-05-04,2026-06-03,CNY,5000.00\nINV-2002," + kC2 +
          ",2026-05-07,2026-06-06,CNY,800.00\n";
 }
-std::string c3_invoices() { return "INV-3001," + kC3 + ",2026-01-02,2026-02-01,CNY,30000.00\n"; }
+std::string c3_invoices() {
+  return "INV-3001," + kC3 + ",2026-01-02,2026-02-01,CNY,30000.00\n";
+}
 
 // What Python's e-mail package reads from `raw`: the decoded headers, body and attachments.
 json decoded(const std::string& raw) {
@@ -125,7 +130,9 @@ std::string squeezed(std::string text) {
   return text;
 }
 
-int64_t at(const char* iso) { return Timestamp::parse(iso)->utc_seconds; }
+int64_t at(const char* iso) {
+  return Timestamp::parse(iso)->utc_seconds;
+}
 
 class OutboxTest : public ::testing::Test {
  protected:
@@ -145,7 +152,8 @@ class OutboxTest : public ::testing::Test {
   }
 
   // The server config a user would write: the company, and a table per sink given.
-  static notify::NotifyConfig config(const SinkProcess* smtp, const SinkProcess* http = nullptr) {
+  static notify::NotifyConfig config(const SinkProcess* smtp, const SinkProcess* http = nullptr,
+                                     const std::string& more_toml = "") {
     std::string toml = R"([company]
 name = "上海示例贸易有限公司"
 address = "上海市浦东新区世纪大道 100 号"
@@ -167,7 +175,7 @@ contact_person = "王丽"
           "[im]\nkind = \"wecom\"\nurl = \"http://127.0.0.1:{0}/cgi-bin/webhook/send?key=k1\"\n",
           http->port());
     }
-    auto parsed = notify::parse_notify_config(toml, "test.toml");
+    auto parsed = notify::parse_notify_config(toml + more_toml, "test.toml");
     if (!parsed) throw std::runtime_error(parsed.error().to_string());
     return *parsed;
   }
@@ -216,9 +224,9 @@ contact_person = "王丽"
     write_file(dir_ / "ledger" / "payments.csv",
                fmt::format("payment_id,customer_id,payment_date,currency,amount\nP1,{},{},CNY,{}\n",
                            customer, date, amount));
-    write_file(dir_ / "ledger" / "allocations.csv",
-               fmt::format("invoice_id,payment_id,amount,date\n{},P1,{},{}\n", invoice, amount,
-                           date));
+    write_file(
+        dir_ / "ledger" / "allocations.csv",
+        fmt::format("invoice_id,payment_id,amount,date\n{},P1,{},{}\n", invoice, amount, date));
     ImportOptions options;
     options.dir = (dir_ / "ledger").string();
     auto imported = import_ledger(*store_, options);
@@ -313,9 +321,9 @@ TEST_F(OutboxTest, GivenPlannedEmailsAndLetters_WhenSent_ThenEachArrivesOnceAsPl
   EXPECT_EQ(sink.messages().size(), emails.size());
 }
 
-TEST_F(OutboxTest, GivenAServerThatFailsTwice_WhenSentAgain_ThenItRetriesAfter60ThenAfter120s) {
+TEST_F(OutboxTest, GivenAServerThatFailsOnce_WhenSentAgain_ThenItIsDeliveredAfter60s) {
   plan(c1_row(), c1_invoices());
-  SinkProcess sink(kSmtpSinkScript, {"--fail-first", "2"});
+  SinkProcess sink(kSmtpSinkScript, {"--fail-first", "1"});
   const auto config = this->config(&sink);
   const OutboxMessage letter = only("email", kC1);
   const int64_t t0 = at(kMorning);
@@ -334,36 +342,74 @@ TEST_F(OutboxTest, GivenAServerThatFailsTwice_WhenSentAgain_ThenItRetriesAfter60
   EXPECT_EQ(tries[0].outcome, "retry");
   EXPECT_EQ(tries[0].response, "451 4.3.0 try again later");
   EXPECT_EQ(store_->find_action(*letter.action_id)->status, ActionStatus::kPlanned);
+  EXPECT_THAT(evidence(kC1), IsEmpty());
 
   // Half way through the backoff: nothing is tried.
   const SendSummary early = send(config, Timestamp::at(t0 + 30));
   EXPECT_EQ(early.sent + early.retried + early.failed, 0u);
   EXPECT_THAT(attempts(letter.id), SizeIs(1));
+  EXPECT_THAT(sink.messages(), IsEmpty());
 
-  // After it: tried again, refused again, and the wait doubles.
-  const SendSummary second = send(config, Timestamp::at(t0 + 61));
-  EXPECT_EQ(second.retried, 1u);
+  const SendSummary later = send(config, Timestamp::at(t0 + 61));
+
+  EXPECT_EQ(later.sent, 1u);
   m = store_->find_outbox(letter.id);
+  EXPECT_EQ(m->status, OutboxStatus::kSent);
+  EXPECT_EQ(m->attempts, 2);
+  tries = attempts(letter.id);
+  ASSERT_EQ(tries.size(), 2u);
+  EXPECT_EQ(tries[1].outcome, "delivered");
+  EXPECT_EQ(tries[1].response, "250 OK");
+  const auto received = sink.messages();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(decoded(received[0])["message_id"], letter.message_id) << "the planned Message-ID";
+  EXPECT_EQ(store_->find_action(*letter.action_id)->status, ActionStatus::kDone);
+  EXPECT_THAT(evidence(kC1), SizeIs(1));
+}
+
+TEST_F(OutboxTest, GivenAServerThatFailsTwice_WhenSentAgain_ThenTheSecondRetryWaitsTwiceAsLong) {
+  plan(c1_row(), c1_invoices());
+  SinkProcess sink(kSmtpSinkScript, {"--fail-first", "2"});
+  const auto config = this->config(&sink);
+  const OutboxMessage letter = only("email", kC1);
+  const int64_t t0 = at(kMorning);
+  ASSERT_EQ(send(config, kMorning).retried, 1u);
+  ASSERT_EQ(store_->find_outbox(letter.id)->not_before, t0 + 60);
+
+  const SendSummary second = send(config, Timestamp::at(t0 + 61));
+
+  EXPECT_EQ(second.retried, 1u);
+  const auto m = store_->find_outbox(letter.id);
+  EXPECT_EQ(m->status, OutboxStatus::kPending);
   EXPECT_EQ(m->attempts, 2);
   EXPECT_EQ(m->not_before, t0 + 61 + 120);
   EXPECT_EQ(send(config, Timestamp::at(t0 + 61 + 119)).retried, 0u);
-  EXPECT_THAT(sink.messages(), IsEmpty());
+  EXPECT_THAT(attempts(letter.id), SizeIs(2));
+  EXPECT_EQ(send(config, Timestamp::at(t0 + 61 + 120)).sent, 1u);
+  EXPECT_THAT(attempts(letter.id), SizeIs(3));
+  EXPECT_THAT(sink.messages(), SizeIs(1));
+}
 
-  const SendSummary third = send(config, Timestamp::at(t0 + 61 + 120));
+TEST_F(OutboxTest, GivenAServerThatKeepsFailing_WhenMaxAttemptsAreUsed_ThenTheMessageFails) {
+  plan(c1_row(), c1_invoices());
+  SinkProcess sink(kSmtpSinkScript, {"--fail-first", "10"});
+  const auto config = this->config(&sink, nullptr, "[outbox]\nmax_attempts = 2\n");
+  const OutboxMessage letter = only("email", kC1);
+  const int64_t t0 = at(kMorning);
 
-  EXPECT_EQ(third.sent, 1u);
-  m = store_->find_outbox(letter.id);
-  EXPECT_EQ(m->status, OutboxStatus::kSent);
-  EXPECT_EQ(m->attempts, 3);
-  tries = attempts(letter.id);
-  ASSERT_EQ(tries.size(), 3u);
-  EXPECT_EQ(tries[1].outcome, "retry");
-  EXPECT_EQ(tries[2].outcome, "delivered");
-  EXPECT_EQ(tries[2].response, "250 OK");
-  const auto received = sink.messages();
-  ASSERT_EQ(received.size(), 1u);
-  EXPECT_EQ(decoded(received[0])["message_id"], letter.message_id) << "the same Message-ID";
-  EXPECT_EQ(store_->find_action(*letter.action_id)->status, ActionStatus::kDone);
+  EXPECT_EQ(send(config, kMorning).retried, 1u);
+  const SendSummary last = send(config, Timestamp::at(t0 + 60));
+
+  EXPECT_EQ(last.failed, 1u);
+  const auto m = store_->find_outbox(letter.id);
+  EXPECT_EQ(m->status, OutboxStatus::kFailed);
+  EXPECT_EQ(m->attempts, 2);
+  EXPECT_THAT(m->last_error, HasSubstr("451"));
+  const auto tries = attempts(letter.id);
+  ASSERT_EQ(tries.size(), 2u);
+  EXPECT_EQ(tries[1].outcome, "failed");
+  EXPECT_EQ(send(config, Timestamp::at(t0 + 3600)).failed, 0u) << "failed is final";
+  EXPECT_THAT(attempts(letter.id), SizeIs(2));
 }
 
 TEST_F(OutboxTest, GivenAServerThatRejectsTheRecipient_WhenSent_ThenTheMessageFailsAtOnce) {
