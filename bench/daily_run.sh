@@ -6,7 +6,8 @@
 # invoices in at most 10 s including writing the actions. No competitor has a daily run.
 # Measured on the project's 2-core machine, database in the page cache, no other load:
 # first 7.8-8.3 s, again 4.9-5.8 s, next 5.5-7.3 s (before migration 008 and replace_planned_actions:
-# 15.5 s, 18.1 s, 10.3 s). BENCH_DB=FILE times another copy of the database;
+# 15.5 s, 18.1 s, 10.3 s); with the outbox rows of issue 6 (853k messages on the first run):
+# first 15.5-16.0 s, again 6.7-7.1 s, next 7.4-7.5 s. BENCH_DB=FILE times another copy of the database;
 # BENCH_RUN_ARGS=--verbose adds each phase's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."

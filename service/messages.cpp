@@ -462,6 +462,14 @@ SendResult deliver(const OutboxMessage& m, const notify::NotifyConfig& config,
   return d;
 }
 
+int64_t longest_timeout(const notify::NotifyConfig& config) {
+  int64_t seconds = 0;
+  if (config.smtp) seconds = std::max<int64_t>(seconds, config.smtp->timeout.count());
+  if (config.sms) seconds = std::max<int64_t>(seconds, config.sms->timeout.count());
+  if (config.im) seconds = std::max<int64_t>(seconds, config.im->timeout.count());
+  return seconds;
+}
+
 bool configured(const notify::NotifyConfig& config, const std::string& channel) {
   return channel == "email" ? config.smtp.has_value()
          : channel == "sms" ? config.sms.has_value()
@@ -554,7 +562,9 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
       m->status = OutboxStatus::kSending;
       m->attempts += 1;
       m->claimed_by = me;
-      m->lease_until = now + 2 * (config.smtp ? config.smtp->timeout.count() : 30) + 60;
+      // Longer than any send can take (libcurl may wait twice the timeout), so a live
+      // sender's claim never expires under it.
+      m->lease_until = now + 2 * longest_timeout(config) + 60;
       store.update_outbox(*m);
       store.insert_outbox_attempt({m->id, m->attempts, actor.now.to_string(), "", "", ""});
       claimed = m;
