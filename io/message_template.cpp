@@ -232,13 +232,15 @@ std::string format_letter_date(Date day, std::string_view language) {
   return fmt::format("{}年{}月{}日", year, month, d);
 }
 
-std::string message_language(std::string_view customer_language) {
-  if (customer_language.size() >= 2 &&
-      (customer_language[0] == 'e' || customer_language[0] == 'E') &&
-      (customer_language[1] == 'n' || customer_language[1] == 'N')) {
-    return "en";
+std::string message_language(std::string_view customer_language, std::string_view country) {
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  if (customer_language.size() >= 2) {
+    const bool chinese = lower(customer_language[0]) == 'z' && lower(customer_language[1]) == 'h';
+    return chinese ? "zh-CN" : "en";
   }
-  return "zh-CN";
+  return country.empty() || country == "CN" ? "zh-CN" : "en";
 }
 
 }  // namespace huikuan

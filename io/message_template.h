@@ -93,9 +93,10 @@ class MessageTemplate {
 //! "2026年11月24日" or "24 November 2026".
 std::string format_letter_date(Date day, std::string_view language);
 
-//! The language a customer's messages are written in: "en" for English, "zh-CN" otherwise
-//! (BCP 47 tag of the customer, "" = zh-CN).
-std::string message_language(std::string_view customer_language);
+//! The language a customer's messages are written in (the shipped ones are zh-CN and en):
+//! zh-CN for a Chinese language tag, en for any other tag; without a tag, zh-CN for customers
+//! in China (or without a country) and en elsewhere.
+std::string message_language(std::string_view customer_language, std::string_view country);
 
 //! The templates shipped in config/templates/, by "NAME.LANG".
 const std::map<std::string, std::string_view>& shipped_templates();

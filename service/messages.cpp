@@ -225,7 +225,7 @@ Result<LetterFacts> letter_facts(Store& store, const Policy& policy, const Compa
                                  const Customer& customer, const std::vector<int64_t>& invoice_keys,
                                  Date day) {
   LetterFacts f;
-  f.language = message_language(customer.language);
+  f.language = message_language(customer.language, customer.country);
   f.date = day;
   f.company = company;
   f.customer_id = customer.external_id;

@@ -163,3 +163,19 @@ TEST_F(LettersTest, GivenAnEditedTemplate_WhenItReplacesTheShippedOne_ThenItIsUs
 
 }  // namespace
 }  // namespace huikuan
+
+namespace huikuan {
+namespace {
+
+TEST(MessageLanguageTest, GivenACustomersLanguageAndCountry_ThenChineseOrEnglishIsChosen) {
+  EXPECT_EQ(message_language("zh-CN", "US"), "zh-CN");
+  EXPECT_EQ(message_language("zh-Hant", ""), "zh-CN");
+  EXPECT_EQ(message_language("ja", "JP"), "en");
+  EXPECT_EQ(message_language("en-US", "CN"), "en");
+  EXPECT_EQ(message_language("", "CN"), "zh-CN");
+  EXPECT_EQ(message_language("", ""), "zh-CN");
+  EXPECT_EQ(message_language("", "DE"), "en");
+}
+
+}  // namespace
+}  // namespace huikuan
