@@ -36,6 +36,32 @@ int write_output(const std::string& out, const std::string& bytes, const std::st
   return 0;
 }
 
+// What rendering a letter needs: the letterhead, the day, the ledger and the policy.
+struct LetterInputs {
+  notify::NotifyConfig config;
+  Date day;
+  std::unique_ptr<Store> store;
+  Policy policy;
+};
+
+Result<LetterInputs> letter_inputs(const std::string& config_path, const std::string& as_of,
+                                   const std::string& db, const std::string& policy_path) {
+  LetterInputs in;
+  auto config = load_notify_config(config_path);
+  if (!config) return tl::unexpected(config.error());
+  in.config = *std::move(config);
+  auto day = day_or_today(as_of, "--as-of");
+  if (!day) return tl::unexpected(day.error());
+  in.day = *day;
+  auto store = open_existing(db);
+  if (!store) return tl::unexpected(store.error());
+  in.store = *std::move(store);
+  auto policy = policy_from_option(*in.store, policy_path);
+  if (!policy) return tl::unexpected(policy.error());
+  in.policy = *std::move(policy);
+  return in;
+}
+
 }  // namespace
 
 MessageCommands::MessageCommands(CLI::App& app) {
@@ -126,27 +152,18 @@ std::optional<int> MessageCommands::run() {
 }
 
 int MessageCommands::letter_render() {
-  auto config = load_notify_config(config_);
-  if (!config) return print_error(config.error());
-  auto store = open_existing(db_);
-  if (!store) return print_error(store.error());
-  auto policy = policy_from_option(**store, policy_path_);
-  if (!policy) return print_error(policy.error());
-  auto pdf = render_action_letter(**store, *policy, company_details(*config), action_id_);
+  auto in = letter_inputs(config_, "", db_, policy_path_);
+  if (!in) return print_error(in.error());
+  auto pdf = render_action_letter(*in->store, in->policy, company_details(in->config), action_id_);
   if (!pdf) return print_error(pdf.error());
   return write_output(out_, *pdf, fmt::format("letter of action {}", action_id_));
 }
 
 int MessageCommands::statement() {
-  auto config = load_notify_config(config_);
-  if (!config) return print_error(config.error());
-  auto day = day_or_today(as_of_, "--as-of");
-  if (!day) return print_error(day.error());
-  auto store = open_existing(db_);
-  if (!store) return print_error(store.error());
-  auto policy = policy_from_option(**store, policy_path_);
-  if (!policy) return print_error(policy.error());
-  auto pdf = render_statement(**store, *policy, company_details(*config), customer_, *day);
+  auto in = letter_inputs(config_, as_of_, db_, policy_path_);
+  if (!in) return print_error(in.error());
+  auto pdf =
+      render_statement(*in->store, in->policy, company_details(in->config), customer_, in->day);
   if (!pdf) return print_error(pdf.error());
   return write_output(out_, *pdf, "statement of " + customer_);
 }
@@ -263,21 +280,17 @@ int MessageCommands::template_set() {
 }
 
 int MessageCommands::template_preview() {
-  auto config = load_notify_config(config_);
-  if (!config) return print_error(config.error());
-  auto day = day_or_today(as_of_, "--as-of");
-  if (!day) return print_error(day.error());
-  auto store = open_existing(db_);
-  if (!store) return print_error(store.error());
-  auto policy = policy_from_option(**store, policy_path_);
-  if (!policy) return print_error(policy.error());
-  auto set = TemplateSet::load(**store);
+  auto in = letter_inputs(config_, as_of_, db_, policy_path_);
+  if (!in) return print_error(in.error());
+  Store& store = *in->store;
+  const CompanyDetails company = company_details(in->config);
+  auto set = TemplateSet::load(store);
   if (!set) return print_error(set.error());
   const MessageTemplate* tmpl = set->find(name_, language_);
   if (!tmpl) return print_error(Error{"no such template", "name", name_});
-  auto customer = (*store)->find_customer(customer_);
+  auto customer = store.find_customer(customer_);
   if (!customer) return print_error(Error{"no such customer", "--customer", customer_});
-  auto facts = letter_facts(**store, *policy, company_details(*config), *customer, {}, *day);
+  auto facts = letter_facts(store, in->policy, company, *customer, {}, in->day);
   if (!facts) return print_error(facts.error());
   facts->language = language_;
   facts->reference = fmt::format("PREVIEW-{}", customer_);
@@ -287,7 +300,7 @@ int MessageCommands::template_preview() {
     std::cout << message.body;
     return 0;
   }
-  auto pdf = letter_pdf(message, company_details(*config), language_);
+  auto pdf = letter_pdf(message, company, language_);
   if (!pdf) return print_error(pdf.error());
   return write_output(out_, *pdf, "preview");
 }
