@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -54,22 +55,6 @@ std::string message_id_of(const std::string& raw) {
     }
   }
   return "";
-}
-
-// CPU time (user + system, clock ticks) process `pid` has used; -1 when it cannot be read.
-long cpu_ticks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t end_of_name = stat.rfind(')');
-  if (end_of_name == std::string::npos) return -1;
-  std::istringstream fields(stat.substr(end_of_name + 2));
-  std::string field;
-  long utime = 0, stime = 0;
-  for (int k = 3; k <= 15 && fields >> field; ++k) {  // fields 3… after "pid (comm)"
-    if (k == 14) utime = std::stol(field);
-    if (k == 15) stime = std::stol(field);
-  }
-  return utime + stime;
 }
 
 // `huikuan args…` started as a child process, its output into files in `dir`.
@@ -147,33 +132,30 @@ TEST(OutboxCliTest, GivenASenderKilledWhileTheServerHangs_WhenSentAgain_ThenEver
 
   Child child{spawn_huikuan(send, dir)};
   ASSERT_GT(child.pid, 0);
-  // Wait for two delivered messages and a third claimed whose sender sits idle: its DATA is
-  // the one the server never answers (rendering the letter would keep the CPU busy).
-  std::optional<OutboxMessage> in_flight;
-  long ticks = -1;
-  auto idle_since = std::chrono::steady_clock::now();
-  for (const auto deadline = std::chrono::steady_clock::now() + 15s;;) {
+  // Wait until two messages are recorded as sent and the server holds the third without
+  // answering (the sink marks it), then kill the sender. What it held is read back afterwards:
+  // the row a dead sender leaves 'sending'.
+  for (const auto deadline = std::chrono::steady_clock::now() + 30s;;) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-        << "never saw the third message hang; received " << sink.messages().size();
-    in_flight.reset();
-    store->read_outbox({OutboxStatus::kSending, std::nullopt, std::nullopt, 10},
-                       [&](const OutboxMessage& m) { in_flight = m; });
+        << "never saw a third message claimed; received " << sink.messages().size();
     ASSERT_FALSE(child.ended()) << "the sender ended: "
                                 << testing::read_whole_file(dir / "killed.out")
                                 << testing::read_whole_file(dir / "killed.err");
-    const long now_ticks = cpu_ticks(child.pid);
-    if (now_ticks != ticks) {
-      ticks = now_ticks;
-      idle_since = std::chrono::steady_clock::now();
-    }
-    if (sink.messages().size() == 2 && in_flight &&
-        std::chrono::steady_clock::now() - idle_since >= 300ms) {
-      break;
-    }
-    std::this_thread::sleep_for(20ms);
+    size_t sent = 0, sending = 0;
+    store->read_outbox({std::nullopt, std::nullopt, std::nullopt, 1000},
+                       [&](const OutboxMessage& m) {
+                         sent += m.status == OutboxStatus::kSent;
+                         sending += m.status == OutboxStatus::kSending;
+                       });
+    if (sent == 2 && sending == 1 && std::filesystem::exists(sink.dir() / "hanging")) break;
+    std::this_thread::sleep_for(10ms);
   }
   const int status = child.kill_and_reap();
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "it was still sending";
+  std::optional<OutboxMessage> in_flight;
+  store->read_outbox({OutboxStatus::kSending, std::nullopt, std::nullopt, 10},
+                     [&](const OutboxMessage& m) { in_flight = m; });
+  ASSERT_TRUE(in_flight) << "the killed sender left no claim";
   ASSERT_TRUE(planned.contains(in_flight->message_id));
 
   // Run again to completion: the claim of the dead sender is taken over at once.

@@ -43,7 +43,9 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         self.data_commands += 1
         if self.data_commands == self.args.hang_on:
-            await asyncio.Event().wait()  # never answers: the client must time out
+            # Tell the test the message is here, then never answer: the client must time out.
+            write_atomically(os.path.join(self.args.dir, "hanging"), envelope.original_content)
+            await asyncio.Event().wait()
         if self.data_commands <= self.args.fail_first:
             return "451 4.3.0 try again later"
         self.accepted += 1
