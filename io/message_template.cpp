@@ -141,7 +141,7 @@ std::string render_part(const std::string& text, const mu::data& data) {
   return tmpl.render(data);
 }
 
-// Line number (1-based) of the first occurrence of `needle` in `text`.
+// Line number (1-based) of byte `offset` in `text`.
 size_t line_of(std::string_view text, size_t offset) {
   return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
@@ -171,10 +171,10 @@ Result<MessageTemplate> MessageTemplate::parse(std::string_view text, const std:
   }
   out.body_ = std::string(body);
 
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (std::string_view word : kForbiddenWording) {
-    std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (size_t at = lower.find(word); at != std::string::npos) {
       return tl::unexpected(
           Error{fmt::format("\"{}\" is threatening or false wording, which collection messages "

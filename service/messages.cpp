@@ -577,8 +577,7 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
     // leaves a 'sending' row that is sent again, with the same Message-ID, and never lost.
     const SendResult delivery = deliver(*claimed, config, company, now);
     OutboxMessage& m = *claimed;
-    const std::string finished =
-        Timestamp::at(std::max(now, Timestamp::at(now).utc_seconds)).to_string();
+    const std::string finished = Timestamp::at(now).to_string();
     auto record = store.transaction([&]() -> Result<void> {
       OutboxAttempt attempt{m.id, m.attempts, "", finished, "", delivery.outcome.response};
       std::vector<ChangeRecord> changes;
