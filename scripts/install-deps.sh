@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ninja-build
   libsqlite3-dev libsqlitecpp-dev sqlite3
+  libpqxx-dev postgresql  # the PostgreSQL store; its tests start a throwaway cluster
   nlohmann-json3-dev rapidjson-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libfmt-dev libspdlog-dev libexpected-dev
   libxlsxwriter-dev libicu-dev libabsl-dev libsodium-dev

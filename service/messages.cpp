@@ -19,6 +19,7 @@
 #include "notify/email.h"
 #include "notify/webhook.h"
 #include "service/collections.h"
+#include "service/job_lock.h"
 
 namespace huikuan {
 namespace {
@@ -59,9 +60,8 @@ std::string rfc5322_date(int64_t seconds) {
 }
 
 std::string this_host() {
-  char name[256] = {};
-  gethostname(name, sizeof name - 1);
-  return name;
+  const std::string me = this_process();
+  return me.substr(0, me.rfind(':'));
 }
 
 // Whether the sender named in `claimed_by` ("host:pid") is a process of this machine that is
@@ -483,7 +483,7 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
                                       int64_t limit) {
   SendSummary summary;
   const int64_t now = actor.now.utc_seconds;
-  const std::string me = fmt::format("{}:{}", this_host(), getpid());
+  const std::string me = this_process();
   const CompanyDetails company = company_details(config);
   std::optional<TemplateSet> templates;  // loaded when the first message needs rendering
   // Claims left by senders that died on this machine are taken over at once.
@@ -509,8 +509,8 @@ Result<SendSummary> send_due_messages(Store& store, const Policy& policy,
     std::optional<OutboxMessage> claimed;
     std::optional<Action> action;
     auto claim = store.transaction([&]() -> Result<void> {
-      auto m = store.find_outbox(id);
-      if (!m) return {};
+      auto m = store.lock_outbox(id);
+      if (!m) return {};  // gone, or another sender is claiming it right now
       const bool due = m->status == OutboxStatus::kPending && m->not_before <= now;
       const bool abandoned = m->status == OutboxStatus::kSending &&
                              (m->lease_until <= now || claimant_dead(m->claimed_by));

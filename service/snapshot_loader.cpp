@@ -165,6 +165,7 @@ std::shared_ptr<const Snapshot> read_cache(const std::string& path, const std::s
 
 // Writes beside the target and renames, so readers never see half a file.
 void save_snapshot_cache(const std::string& path, const std::string& stamp, const Snapshot& s) {
+  if (path.empty()) return;  // no cache file (a PostgreSQL store)
   const std::string temporary = path + ".tmp";
   {
     CacheWriter out(temporary);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace huikuan {
@@ -14,8 +15,7 @@ std::string sqlite_file(std::string_view location) {
 
 Result<std::unique_ptr<Store>> Store::open(std::string_view location) {
   if (location.starts_with("postgresql://") || location.starts_with("postgres://")) {
-    return fail(fmt::format("'{}': PostgreSQL is not supported yet; use a SQLite file", location),
-                "--db");
+    return open_postgres_store(std::string(location));
   }
   const std::string file = sqlite_file(location);
   if (file.empty()) return fail("no database given", "--db");

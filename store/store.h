@@ -1,5 +1,6 @@
 #pragma once
-// Persistent storage of the ledger behind one interface; SQLite now, PostgreSQL later.
+// Persistent storage of the ledger behind one interface: SQLite (store/sqlite) or PostgreSQL
+// (store/postgres).
 // No SQL dialect leaks out of store/: callers see rows and transactions only.
 
 #include <cstdint>
@@ -75,8 +76,9 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  //! Opens (creating if needed) the store at `location` — a file path or "sqlite:PATH" — and
-  //! brings its schema to the current migration.
+  //! Opens (creating if needed) the store at `location` — a file path, "sqlite:PATH" or a
+  //! PostgreSQL URI ("postgresql://user@host:port/dbname") — and brings its schema to the
+  //! current migration.
   static Result<std::unique_ptr<Store>> open(std::string_view location);
 
   //! Runs `work` in one transaction: commits if it succeeds, rolls back if it fails or throws,
@@ -90,6 +92,18 @@ class Store {
   //! Increases every time a transaction changes the ledger; lets snapshot caches detect staleness.
   virtual int64_t ledger_version() = 0;
   virtual void bump_ledger_version() = 0;
+
+  // Several server instances on one database.
+  //! Takes the database-wide lock of the singleton job `name` (the daily run, an import), so
+  //! that one process of all those using this database runs it at a time; false when another
+  //! holds it. `holder` ("host:pid") names this process. Held until unlock_job, or until this
+  //! connection closes (PostgreSQL) or this process dies (SQLite).
+  virtual bool try_lock_job(std::string_view name, const std::string& holder) = 0;
+  virtual void unlock_job(std::string_view name) = 0;
+  //! Records that scheduled job `job` ran for `run_key` (the daily run's date); false, and
+  //! nothing written, when some instance already had.
+  virtual bool record_job_run(std::string_view job, std::string_view run_key,
+                              const std::string& instance, const Timestamp& at) = 0;
   //! "<database instance>:<ledger version>": equal stamps mean an identical ledger.
   virtual std::string ledger_stamp() = 0;
 
@@ -253,6 +267,11 @@ class Store {
   //! Inserts and returns the new id (message_id must be unique).
   virtual int64_t insert_outbox(const OutboxMessage& message) = 0;
   virtual std::optional<OutboxMessage> find_outbox(int64_t id) = 0;
+  //! Inside a transaction: message `id`, locked until the transaction ends so that no other
+  //! sender claims it meanwhile; nullopt when it does not exist or another sender's transaction
+  //! holds it (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED; SQLite's single writer holds the
+  //! whole database already).
+  virtual std::optional<OutboxMessage> lock_outbox(int64_t id) = 0;
   //! Messages matching `filter`, by not_before then id (due_at set) or newest first.
   virtual void read_outbox(const OutboxFilter& filter,
                            const std::function<void(const OutboxMessage&)>& row) = 0;

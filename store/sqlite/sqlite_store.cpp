@@ -3,11 +3,15 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -45,6 +49,8 @@ extern const unsigned char sqlite_migration_011[];
 extern const std::size_t sqlite_migration_011_size;
 extern const unsigned char sqlite_migration_012[];
 extern const std::size_t sqlite_migration_012_size;
+extern const unsigned char sqlite_migration_013[];
+extern const std::size_t sqlite_migration_013_size;
 
 namespace huikuan {
 namespace {
@@ -108,6 +114,7 @@ const Migration kMigrations[] = {
     {10, sqlite_migration_010, sqlite_migration_010_size, nullptr},
     {11, sqlite_migration_011, sqlite_migration_011_size, nullptr},
     {12, sqlite_migration_012, sqlite_migration_012_size, nullptr},
+    {13, sqlite_migration_013, sqlite_migration_013_size, nullptr},
 };
 
 // Instants are stored in UTC, so that they compare as text.
@@ -258,6 +265,18 @@ void read_audit_row(SQLite::Statement& query, AuditEntry& e) {
   e.hash = query.getColumn(12).getString();
 }
 
+// Whether `holder` ("host:pid") may still be running: a process of another host is assumed to
+// be, one of this host only if it exists.
+bool process_alive(const std::string& holder) {
+  const size_t colon = holder.rfind(':');
+  if (colon == std::string::npos) return true;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  if (holder.substr(0, colon) != host) return true;
+  const long pid = std::strtol(holder.c_str() + colon + 1, nullptr, 10);
+  return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path)
@@ -324,6 +343,53 @@ class SqliteStore final : public Store {
 
   void bump_ledger_version() override {
     db_.exec("UPDATE ledger_version SET version = version + 1");
+  }
+
+  bool try_lock_job(std::string_view name, const std::string& holder) override {
+    // Taken over when the lease ended, or when its holder was a process of this host that is
+    // gone (every process on one SQLite file runs on this host).
+    const int64_t now = std::time(nullptr);
+    bool taken = false;
+    (void)transaction([&]() -> Result<void> {
+      const auto prepared = cached("SELECT holder, lease_until_s FROM job_locks WHERE name = ?");
+      SQLite::Statement& query = *prepared;
+      query.bind(1, std::string(name));
+      if (query.executeStep()) {
+        const std::string current = query.getColumn(0).getString();
+        if (query.getColumn(1).getInt64() > now && process_alive(current)) return {};
+      }
+      const auto upsert = cached(
+          "INSERT INTO job_locks (name, holder, lease_until_s) VALUES (?, ?, ?) "
+          "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+          "lease_until_s = excluded.lease_until_s");
+      (*upsert).bind(1, std::string(name));
+      (*upsert).bind(2, holder);
+      (*upsert).bind(3, now + 24 * 3600);  // no job runs for a day; a dead holder is seen first
+      (*upsert).exec();
+      taken = true;
+      return {};
+    });
+    if (taken) job_holder_ = holder;
+    return taken;
+  }
+
+  void unlock_job(std::string_view name) override {
+    const auto remove = cached("DELETE FROM job_locks WHERE name = ? AND holder = ?");
+    (*remove).bind(1, std::string(name));
+    (*remove).bind(2, job_holder_);
+    (*remove).exec();
+  }
+
+  bool record_job_run(std::string_view job, std::string_view run_key, const std::string& instance,
+                      const Timestamp& at) override {
+    const auto insert = cached(
+        "INSERT INTO job_runs (job, run_key, instance, started_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
+    (*insert).bind(1, std::string(job));
+    (*insert).bind(2, std::string(run_key));
+    (*insert).bind(3, instance);
+    (*insert).bind(4, utc_text(at));
+    return (*insert).exec() == 1;
   }
 
   void read_customers(const std::function<void(const Customer&)>& row) override {
@@ -1199,6 +1265,8 @@ class SqliteStore final : public Store {
     insert.exec();
     return db_.getLastInsertRowid();
   }
+
+  std::optional<OutboxMessage> lock_outbox(int64_t id) override { return find_outbox(id); }
 
   std::optional<OutboxMessage> find_outbox(int64_t id) override {
     SQLite::Statement query(db_, std::string(kOutboxColumns) + "WHERE o.id = ?");
@@ -2239,6 +2307,7 @@ class SqliteStore final : public Store {
   }
 
   SQLite::Database db_;
+  std::string job_holder_;  //!< who this store's job locks are held as
   // After db_: the statements are finalized before the database closes.
   absl::flat_hash_map<std::string, std::unique_ptr<CachedStatement>> statements_;
 };

@@ -25,6 +25,7 @@
 #include "io/csv_reader.h"
 #include "service/import_fixture.h"
 #include "service/policy_versions.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -98,7 +99,10 @@ class CliTest : public ::testing::Test {
     dir_ = nullptr;
   }
   static std::string ledger_dir() { return (*dir_ / "ledger").string(); }
-  static std::string db() { return (*dir_ / "huikuan.db").string(); }
+  static std::string db() {
+    static const std::string db = huikuan::testing::test_db(*dir_, "huikuan.db");
+    return db;
+  }
 
   static TempDir* dir_;
 };
@@ -120,7 +124,7 @@ TEST(CliGenTest, GivenTheSameSeed_WhenGeneratedTwice_ThenTheFilesAreByteIdentica
 
 TEST(CliImportTest, GivenAGeneratedLedger_WhenImportedTwice_ThenTheSecondRunChangesNothing) {
   TempDir dir;
-  const std::string ledger = (dir / "ledger").string(), db = (dir / "h.db").string();
+  const std::string ledger = (dir / "ledger").string(), db = huikuan::testing::test_db(dir, "h.db");
   ASSERT_EQ(huikuan({"gen", "--customers", "20", "--seed", "3", "--out", ledger}).exit_code, 0);
 
   const CliRun first = huikuan({"import", "--db", db, ledger});
@@ -143,7 +147,7 @@ TEST(CliImportTest, GivenABadAmount_WhenImported_ThenExitTwoWithFileLineColumnAn
              "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
              "I1,C1,2026-01-10,2026-02-09,CNY,12.345\n"
              "I2,C1,2026-01-10,2026-02-09,CNY,-1\n");
-  const std::string db = (dir / "h.db").string();
+  const std::string db = huikuan::testing::test_db(dir, "h.db");
 
   const CliRun run = huikuan({"import", "--db", db, (dir / "in").string()});
 
@@ -169,7 +173,7 @@ TEST(CliImportTest, GivenAGb18030File_WhenImportedWithEncoding_ThenReportsShowTh
   write_file(dir / "in" / "invoices.csv",
              "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
              "I1,C1,2026-01-10,2026-02-09,CNY,100.00\n");
-  const std::string db = (dir / "h.db").string(), in = (dir / "in").string();
+  const std::string db = huikuan::testing::test_db(dir, "h.db"), in = (dir / "in").string();
 
   const CliRun as_utf8 = huikuan({"import", "--db", db, in});
   EXPECT_EQ(as_utf8.exit_code, 2);
@@ -369,7 +373,7 @@ TEST_F(CliTest, GivenAPolicyFile_WhenKpisByVariant_ThenItsVariantsAreUsed) {
 TEST(CliPolicyTest, GivenAPolicyStoredInTheDatabase_WhenNoFileIsNamed_ThenTheCommandsUseIt) {
   TempDir dir;
   const std::string ledger = (dir / "ledger").string();
-  const std::string db = (dir / "huikuan.db").string();
+  const std::string db = huikuan::testing::test_db(dir, "huikuan.db");
   ASSERT_EQ(huikuan({"gen", "--customers", "100", "--seed", "7", "--out", ledger}).exit_code, 0);
   ASSERT_EQ(huikuan({"import", "--db", db, ledger}).exit_code, 0);
   const std::vector<std::string> kpi = {"report",   "kpi",        "--db", db,

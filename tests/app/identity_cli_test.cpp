@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "app/cli_run.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -29,7 +30,7 @@ class IdentityCliTest : public ::testing::Test {
     ASSERT_EQ(import.exit_code, 0) << import.err;
   }
 
-  std::string db() const { return (dir_ / "h.db").string(); }
+  std::string db() const { return db_; }
 
   CliRun add_user(const std::string& username, const std::string& password_line) {
     return run_huikuan({"user", "add", "--db", db(), "--username", username, "--role", "collector",
@@ -38,6 +39,7 @@ class IdentityCliTest : public ::testing::Test {
   }
 
   TempDir dir_{"identity-cli"};
+  std::string db_ = huikuan::testing::test_db(dir_, "h.db");
 };
 
 TEST_F(IdentityCliTest, GivenAPasswordOnStandardInput_WhenAUserIsAdded_ThenListedAndNotStored) {
@@ -50,8 +52,13 @@ TEST_F(IdentityCliTest, GivenAPasswordOnStandardInput_WhenAUserIsAdded_ThenListe
   EXPECT_THAT(list.out, HasSubstr("id,username,role,collector_id,team,created_at,status\n"));
   EXPECT_THAT(list.out, HasSubstr("1,li.wei,collector,K1,,"));
 
-  const CliRun grep = run_shell("grep -c 'correct horse' " + shell_quoted(db()));
-  EXPECT_EQ(grep.out, "0\n") << "the password is in the database file";
+  // Not anywhere in the database: its file (SQLite), or a dump of every table (PostgreSQL).
+  const CliRun grep =
+      run_shell(huikuan::testing::on_postgres()
+                    ? "pg_dump --data-only " + shell_quoted(db().substr(0, db().find("&options"))) +
+                          " | grep -c 'correct horse'"
+                    : "grep -c 'correct horse' " + shell_quoted(db()));
+  EXPECT_EQ(grep.out, "0\n") << "the password is in the database";
 }
 
 TEST_F(IdentityCliTest, GivenABadOrMissingPassword_WhenAUserIsAdded_ThenExitTwo) {
@@ -102,11 +109,8 @@ TEST_F(IdentityCliTest, GivenAnIntactLog_WhenVerified_ThenExitZeroWithTheCount) 
 TEST_F(IdentityCliTest, GivenATamperedLog_WhenVerified_ThenExitOneNamingTheRecord) {
   ASSERT_EQ(add_user("li.wei", "correct horse battery\n").exit_code, 0);
   ASSERT_EQ(add_user("wang.fang", "correct horse battery\n").exit_code, 0);
-  const CliRun tamper =
-      run_shell("sqlite3 " + shell_quoted(db()) +
-                " \"DROP TRIGGER ledger_changes_no_update; "
-                "UPDATE ledger_changes SET new_value = 'created: role admin' WHERE id = 2\"");
-  ASSERT_EQ(tamper.exit_code, 0) << tamper.err;
+  huikuan::testing::tamper_audit(
+      db(), "UPDATE ledger_changes SET new_value = 'created: role admin' WHERE id = 2");
 
   const CliRun verify = run_huikuan({"audit", "verify", "--db", db()});
   EXPECT_EQ(verify.exit_code, 1);

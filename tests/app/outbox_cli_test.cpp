@@ -29,6 +29,7 @@
 #include "notify/sink_process.h"
 #include "service/import_fixture.h"
 #include "store/store.h"
+#include "test_db.h"
 
 extern char** environ;
 
@@ -102,7 +103,8 @@ struct Child {
 
 TEST(OutboxCliTest, GivenASenderKilledWhileTheServerHangs_WhenSentAgain_ThenEveryEmailArrivesOnce) {
   TempDir dir("outbox-cli");
-  const std::string ledger = (dir / "ledger").string(), db = (dir / "huikuan.db").string();
+  const std::string ledger = (dir / "ledger").string(),
+                    db = huikuan::testing::test_db(dir, "huikuan.db");
   const auto gen = run_huikuan(
       {"gen", "--customers", "12", "--seed", "7", "--out", ledger, "--as-of", "2026-06-30"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;

@@ -292,7 +292,7 @@ void expect_matches_sql(const AgingReport& report, const ExpectedRows& expected,
 struct ImportedLedger {
   TempDir dir{"aging-property"};
   RandomLedger ledger;
-  std::string db_path = (dir / "ledger.db").string();
+  std::string db_path = (dir / "ledger.db").string();  // the SQL oracle is SQLite
   std::shared_ptr<const Snapshot> snapshot;
 
   ImportedLedger(uint64_t seed, int min_customers, int max_customers)

@@ -12,6 +12,7 @@
 #include "service/audit.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -169,7 +170,7 @@ class ApprovalsTest : public ::testing::Test {
     write_file(dir_ / "ledger" / "payments.csv",
                "payment_id,customer_id,payment_date,currency,amount\n");
     write_file(dir_ / "ledger" / "allocations.csv", "invoice_id,payment_id,amount,date\n");
-    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     import();
   }
 

@@ -9,6 +9,7 @@
 #include "io/policy_toml.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -32,7 +33,7 @@ class AssignmentServiceTest : public ::testing::Test {
                "I2,C2,2026-05-01,2026-05-31,CNY,200000.00\n"
                "I3,C3,2026-05-01,2026-05-31,USD,1000.00\n"
                "I4,C4,2026-06-15,2026-08-15,CNY,9000.00\n");
-    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     ImportOptions options;
     options.dir = (dir_ / "ledger").string();
     ASSERT_TRUE(import_ledger(*store_, options).has_value());

@@ -15,6 +15,7 @@
 #include "service/import_fixture.h"
 #include "service/importer.h"
 #include "store/audit_chain.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -40,7 +41,7 @@ class AuditTest : public ::testing::Test {
     ASSERT_TRUE(import_ledger(*store_, options).has_value());
   }
 
-  std::string db_path() const { return (dir_ / "audit.db").string(); }
+  std::string db_path() const { return db_; }
 
   // Collection entries after the import: six change records in all.
   void record_some_work() {
@@ -56,16 +57,12 @@ class AuditTest : public ::testing::Test {
   }
 
   // Raw SQL on the file, as someone with access to it (and not to the application) would.
-  void tamper(const std::string& sql) {
-    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
-    db.exec("DROP TRIGGER IF EXISTS ledger_changes_no_update");
-    db.exec("DROP TRIGGER IF EXISTS ledger_changes_no_delete");
-    db.exec(sql);
-  }
+  void tamper(const std::string& sql) { huikuan::testing::tamper_audit(db_path(), sql); }
 
   Actor actor_{"collector:li", *Timestamp::parse("2026-07-01T10:00:00+08:00"), "collector",
                "req-1"};
   TempDir dir_{"audit"};
+  std::string db_ = huikuan::testing::test_db(dir_, "audit.db");
   std::unique_ptr<Store> store_;
 };
 
@@ -145,9 +142,12 @@ TEST_F(AuditTest, GivenAForgedRecordAppended_WhenVerified_ThenItIsNamed) {
 }
 
 TEST_F(AuditTest, GivenTheApplication_WhenItTriesToChangeTheLog_ThenTheDatabaseRefuses) {
-  SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
-  EXPECT_THROW(db.exec("UPDATE ledger_changes SET actor = 'x' WHERE id = 1"), SQLite::Exception);
-  EXPECT_THROW(db.exec("DELETE FROM ledger_changes WHERE id = 1"), SQLite::Exception);
+  using huikuan::testing::exec_sql;
+  EXPECT_THROW(exec_sql(db_path(), "UPDATE ledger_changes SET actor = 'x' WHERE id = 1"),
+               std::exception);
+  EXPECT_THROW(exec_sql(db_path(), "DELETE FROM ledger_changes WHERE id = 1"), std::exception);
+  // What it refused is still there, unchanged.
+  EXPECT_TRUE(verify_audit(*store_).has_value());
 }
 
 TEST_F(AuditTest, GivenChangesOutsideATransaction_WhenInserted_ThenStillChained) {
@@ -213,7 +213,7 @@ TEST_F(AuditTest, GivenAVersion5Database_WhenMigrated_ThenItsChangesAreChainedAn
   auto store = Store::open(path);
   ASSERT_TRUE(store.has_value()) << store.error().to_string();
   // Brought to the newest migration, as a new database is, whatever comes after 006.
-  auto fresh = Store::open((dir_ / "fresh.db").string());
+  auto fresh = Store::open(huikuan::testing::test_db(dir_, "fresh.db"));
   ASSERT_TRUE(fresh.has_value());
   EXPECT_EQ((*store)->schema_version(), (*fresh)->schema_version());
   auto verified = verify_audit(**store);

@@ -8,6 +8,7 @@
 
 #include "service/import_fixture.h"
 #include "service/importer.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -31,7 +32,7 @@ class CollectionsTest : public ::testing::Test {
         "payment_id,customer_id,payment_date,currency,amount\nP1,C1,2026-06-10,CNY,400.00\n");
     write_file(dir_ / "ledger" / "allocations.csv",
                "invoice_id,payment_id,amount,date\nI1,P1,400.00,2026-06-10\n");
-    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     ImportOptions options;
     options.dir = (dir_ / "ledger").string();
     ASSERT_TRUE(import_ledger(*store_, options).has_value());

@@ -13,6 +13,7 @@
 #include "io/policy_toml.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -32,7 +33,7 @@ class DailyRunTest : public ::testing::Test {
   void import(const std::string& customers, const std::string& invoices) {
     write_file(dir_ / "ledger" / "customers.csv", customers);
     write_file(dir_ / "ledger" / "invoices.csv", invoices);
-    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     ImportOptions options;
     options.dir = (dir_ / "ledger").string();
     auto imported = import_ledger(*store_, options);

@@ -12,6 +12,7 @@
 #include "core/digest.h"
 #include "service/audit.h"
 #include "service/import_fixture.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -24,7 +25,7 @@ constexpr const char* kPassword = "correct horse battery";
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::move(*Store::open((dir_ / "identity.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     auto user = create_user(*store_, {"li.wei", "collector", "K1", "east", kPassword}, admin_);
     ASSERT_TRUE(user.has_value()) << user.error().to_string();
   }

@@ -8,6 +8,7 @@
 #include "service/import_fixture.h"
 #include "service/importer.h"
 #include "service/snapshot_loader.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -39,7 +40,7 @@ class ImportSnapshotTest : public ::testing::Test {
     options.customers = 400;
     options.seed = 11;
     ASSERT_TRUE(generate_ledger(options, (dir_ / "ledger").string()).has_value());
-    auto store = Store::open((dir_ / "ledger.db").string());
+    auto store = Store::open(huikuan::testing::test_db(dir_));
     ASSERT_TRUE(store.has_value());
     store_ = std::move(*store);
   }

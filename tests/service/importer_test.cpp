@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "service/import_fixture.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -135,7 +136,7 @@ class ImporterTest : public ::testing::Test {
 
   TempDir root_{"import"};
   std::unique_ptr<Store> store_ = [this] {
-    auto store = Store::open((root_ / "ledger.db").string());
+    auto store = Store::open(huikuan::testing::test_db(root_));
     if (!store) throw std::runtime_error(store.error().to_string());
     return std::move(*store);
   }();

@@ -13,6 +13,7 @@
 #include "service/import_fixture.h"
 #include "service/importer.h"
 #include "service/messages.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -48,7 +49,7 @@ class LettersTest : public ::testing::Test {
                         "invoice_id,customer_id,invoice_date,due_date,currency,amount\n"
                         "INV-2026-0101,C1,2026-04-01,2026-05-01,CNY,1234.50\n"
                         "INV-2026-0188,C1,2026-05-10,2026-06-10,CNY,98765.43\n");
-    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     ImportOptions options;
     options.dir = (dir_ / "ledger").string();
     auto imported = import_ledger(*store_, options);

@@ -25,6 +25,7 @@
 #include "service/import_fixture.h"
 #include "service/importer.h"
 #include "service/messages.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -141,7 +142,7 @@ class OutboxTest : public ::testing::Test {
             const Policy& policy = default_policy()) {
     write_file(dir_ / "ledger" / "customers.csv", kCustomerHeader + customers);
     write_file(dir_ / "ledger" / "invoices.csv", kInvoiceHeader + invoices);
-    store_ = std::move(*Store::open((dir_ / "ledger.db").string()));
+    store_ = std::move(*Store::open(huikuan::testing::test_db(dir_)));
     ImportOptions options;
     options.dir = (dir_ / "ledger").string();
     auto imported = import_ledger(*store_, options);

@@ -13,6 +13,7 @@
 #include "service/daily_run.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
+#include "test_db.h"
 
 namespace huikuan {
 namespace {
@@ -25,7 +26,7 @@ TEST(SimulationTest, GivenSixtyDaysOfRuns_ThenNoInvariantIsEverBroken) {
   generated.customers = 150;
   generated.seed = 7;
   ASSERT_TRUE(generate_ledger(generated, (dir / "ledger").string()).has_value());
-  auto store = std::move(*Store::open((dir / "ledger.db").string()));
+  auto store = std::move(*Store::open(huikuan::testing::test_db(dir)));
   ImportOptions options;
   options.dir = (dir / "ledger").string();
   ASSERT_TRUE(import_ledger(*store, options).has_value());
