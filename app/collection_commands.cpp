@@ -15,6 +15,7 @@
 #include "core/money.h"
 #include "io/table.h"
 #include "service/collection_output.h"
+#include "service/job_lock.h"
 #include "service/snapshot_loader.h"
 
 namespace huikuan {
@@ -376,6 +377,9 @@ int CollectionCommands::run_day() {
   if (!store) return print_error(store.error());
   auto policy = this->policy(**store);
   if (!policy) return print_error(policy.error());
+  auto lock = JobLock::try_take(**store, "daily_run");
+  if (!lock)
+    return print_error(Error{"a daily run or an import is running; try again shortly", "", ""});
   auto summary = run_daily(**store, snapshot_cache_path(db_), *policy, *as_of, *actor);
   if (!summary) return print_error(summary.error());
   size_t total = 0;

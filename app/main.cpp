@@ -11,6 +11,7 @@
 #include "app/assign_command.h"
 #include "app/cli_common.h"
 #include "app/collection_commands.h"
+#include "app/database_commands.h"
 #include "app/identity_commands.h"
 #include "app/message_commands.h"
 #include "app/serve_command.h"
@@ -18,6 +19,7 @@
 #include "engine/kpi.h"
 #include "io/ledger_generator.h"
 #include "service/importer.h"
+#include "service/job_lock.h"
 #include "service/report_output.h"
 #include "service/snapshot_loader.h"
 
@@ -45,6 +47,9 @@ Result<std::shared_ptr<const Snapshot>> open_snapshot(const std::string& db) {
 int run_import(const std::string& db, ImportOptions options) {
   auto store = Store::open(db);
   if (!store) return print_error(store.error());
+  auto lock = JobLock::try_take(**store, "daily_run");  // not while a run or an import runs
+  if (!lock)
+    return print_error(Error{"a daily run or an import is running; try again shortly", "", ""});
   auto result = import_ledger(**store, options);
   const auto& warnings = result ? result->warnings : result.error().warnings;
   for (const auto& warning : warnings) std::cerr << "warning: " << warning << '\n';
@@ -217,6 +222,7 @@ int run(int argc, char** argv) {
   AssignCommand assign_command(app);
   IdentityCommands identity_commands(app);
   MessageCommands message_commands(app);
+  DatabaseCommands database_commands(app);
   ServeCommand serve_command(app);
 
   try {
@@ -234,6 +240,7 @@ int run(int argc, char** argv) {
     if (auto code = assign_command.run()) return *code;
     if (auto code = identity_commands.run()) return *code;
     if (auto code = message_commands.run()) return *code;
+    if (auto code = database_commands.run()) return *code;
     if (auto code = serve_command.run()) return *code;
   } catch (const std::exception& e) {
     std::cerr << "huikuan: " << e.what() << '\n';

@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "http/api_routes.h"
 #include "http/current_snapshot.h"
+#include "http/ledger_follower.h"
 #include "http/outbox_sender.h"
 #include "http/scheduler.h"
 #include "http/server.h"
@@ -117,6 +118,8 @@ int ServeCommand::serve() {
   });
   {
     http::Scheduler scheduler(api, *config, metrics);
+    // Changes made by other instances (or the CLI) on this database show within a second.
+    http::LedgerFollower follower(api, std::chrono::milliseconds(250));
     // Messages go out only when a channel is configured; they wait in the outbox otherwise.
     std::optional<http::OutboxSender> sender;
     if (messages.smtp || messages.sms || messages.im) sender.emplace(api, messages);

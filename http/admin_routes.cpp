@@ -13,6 +13,7 @@
 #include "service/audit.h"
 #include "service/identity.h"
 #include "service/importer.h"
+#include "service/job_lock.h"
 #include "service/policy_versions.h"
 #include "service/snapshot_loader.h"
 
@@ -282,6 +283,8 @@ Response import_files(ApiContext& api, const Request& request) {
   if (!jobs) return conflict("the daily run or another import is running; try again shortly");
   auto store = api.stores.lease();
   if (!store) return unavailable(store.error());
+  auto lock = JobLock::try_take(**store, "daily_run");  // imports and runs exclude each other
+  if (!lock) return conflict("the daily run or another import is running; try again shortly");
   auto imported = import_ledger(**store, options);
   if (!imported) {
     const ImportFailure& failure = imported.error();
@@ -355,11 +358,20 @@ Response refresh_now(ApiContext& api, const Request&) {
 
 }  // namespace
 
-std::optional<Result<RunSummary>> try_daily_run(ApiContext& api, Date as_of, const Actor& actor) {
+std::optional<Result<RunSummary>> try_daily_run(ApiContext& api, Date as_of, const Actor& actor,
+                                                bool once_a_day) {
   std::unique_lock jobs(*api.jobs, std::try_to_lock);
   if (!jobs) return std::nullopt;
   auto store = api.stores.lease();
   if (!store) return Result<RunSummary>(tl::unexpected(store.error()));
+  // Every instance on this database: one runs, the others are busy.
+  auto lock = JobLock::try_take(**store, "daily_run");
+  if (!lock) return std::nullopt;
+  if (once_a_day &&
+      !(*store)->record_job_run("daily_run", as_of.to_string(), this_process(), actor.now)) {
+    return Result<RunSummary>(tl::unexpected(Error{
+        fmt::format("the daily run of {} has run already", as_of.to_string()), kAlreadyRun, ""}));
+  }
   const auto policy = api.policy.get();
   auto summary =
       run_daily(**store, snapshot_cache_path(api.stores.location()), *policy, as_of, actor);

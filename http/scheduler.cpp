@@ -51,10 +51,14 @@ void Scheduler::run_if_due() {
   const int64_t minute_of_day = (local_seconds % 86'400 + 86'400) % 86'400 / 60;
   if (last_run_ == today || minute_of_day < *run_at_minutes_) return;
   const auto started = std::chrono::steady_clock::now();
-  auto summary = try_daily_run(api_, today, Actor{"scheduler", now});
+  auto summary = try_daily_run(api_, today, Actor{"scheduler", now}, true);
   if (!summary) return;  // an import or a run on demand is busy: try again at the next tick
   last_run_ = today;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  if (!*summary && summary->error().field == kAlreadyRun) {
+    spdlog::info("daily run {}: another instance ran it", today.to_string());
+    return;
+  }
   if (!*summary) {
     spdlog::error("daily run {} failed: {}", today.to_string(), summary->error().to_string());
     return;

@@ -2,14 +2,19 @@
 // the policy, imports and runs, then each change is made (or refused whole) and lands in the
 // hash-chained audit log with the user, role and request id.
 
+#include "http/admin_routes.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+#include <thread>
 
 #include "http/api_fixture.h"
 #include "io/policy_toml.h"
+#include "service/job_lock.h"
 
 namespace huikuan {
 namespace {
@@ -131,11 +136,8 @@ TEST_F(AdminRoutesTest, GivenTheAuditLog_WhenARecordIsAltered_ThenVerifyNamesIt)
   ASSERT_EQ(verified.result_int(), 200);
   EXPECT_EQ(body_of(verified)["valid"], true);
   EXPECT_GT(body_of(verified)["records"].get<int>(), 5);
-  {
-    SQLite::Database db(server.db(), SQLite::OPEN_READWRITE);
-    db.exec("DROP TRIGGER IF EXISTS ledger_changes_no_update");
-    db.exec("UPDATE ledger_changes SET new_value = 'created: role admin' WHERE id = 3");
-  }
+  testing::tamper_audit(server.db(),
+                        "UPDATE ledger_changes SET new_value = 'created: role admin' WHERE id = 3");
   verified = auditor.get("/api/v1/audit/verify");
   ASSERT_EQ(verified.result_int(), 200);
   EXPECT_EQ(body_of(verified)["valid"], false);
@@ -307,5 +309,129 @@ TEST_F(AdminRoutesTest, GivenADirector_WhenRunningTheDayNow_ThenTheActionsArePla
   EXPECT_EQ(director.post("/api/v1/snapshot/refresh", nlohmann::json::object()).result_int(), 200);
 }
 
+// ---- several instances on one database -----------------------------------------------------
+
+// Two servers on one database, as two `huikuan serve` behind a load balancer.
+class InstancesTest : public ::testing::Test {
+ protected:
+  ApiServer first_;
+  ApiServer second_{ApiServer::Join{first_}};
+
+  // Waits up to a second for `check` to hold; whether it did.
+  static bool within_a_second(const std::function<bool()>& check) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (!check()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+  }
+};
+
+TEST_F(InstancesTest, GivenASessionFromOneInstance_WhenUsedOnTheOther_ThenSignedIn) {
+  ApiClient collector(first_.port(), "collector");
+  Client other(second_.port());
+  testing::HttpRequest request{beast::http::verb::get, "/api/v1/session", 11};
+  request.set(beast::http::field::cookie, collector.cookie());
+  const HttpResponse session = other.send(request);
+  ASSERT_EQ(session.result_int(), 200) << session.body();
+  EXPECT_THAT(session.body(), HasSubstr("\"username\":\"collector\""));
+}
+
+TEST_F(InstancesTest, GivenAPromiseRecordedOnOne_ThenTheOthersReadsAndWorklistShowItWithinASecond) {
+  ApiClient on_second(second_.port(), "collector");
+  // A customer of the collector's with collectible money on the list.
+  std::string customer;
+  const nlohmann::json list = body_of(on_second.get("/api/v1/worklist?limit=500"));
+  for (const auto& item : list["items"]) {
+    if (item["collectible_amount"] != "0.00" && item["currency"] == "CNY" &&
+        item["factors"]["promised_excluded"] == "0.00") {
+      customer = item["customer_id"];
+      break;
+    }
+  }
+  ASSERT_FALSE(customer.empty());
+  auto worklist_item = [&] {
+    const nlohmann::json items = body_of(on_second.get("/api/v1/worklist?limit=500"))["items"];
+    for (const auto& item : items) {
+      if (item["customer_id"] == customer) return item;
+    }
+    return nlohmann::json();
+  };
+  ASSERT_FALSE(worklist_item().is_null());
+  const std::string excluded_before = worklist_item()["factors"]["promised_excluded"];
+
+  ApiClient on_first(first_.port(), "collector");
+  const HttpResponse promised = on_first.post(
+      "/api/v1/promises", {{"customer_id", customer}, {"amount", "10.00"}, {"date", "2026-07-10"}});
+  ASSERT_EQ(promised.result_int(), 201) << promised.body();
+
+  const auto promises =
+      body_of(on_second.get(fmt::format("/api/v1/customers/{}/promises", customer)));
+  ASSERT_FALSE(promises["items"].empty());
+  EXPECT_EQ(promises["items"].back()["amount"], "10.00");
+  EXPECT_TRUE(within_a_second([&] {
+    return worklist_item()["factors"]["promised_excluded"] != excluded_before;
+  })) << "the second instance's worklist still shows "
+      << worklist_item().dump();
+}
+
+TEST_F(InstancesTest, GivenAnImportOnOne_ThenTheOthersSnapshotHasItWithinASecond) {
+  ApiClient finance(first_.port(), "finance");
+  std::string customers = read_text(first_.dir() / "ledger" / "customers.csv");
+  const size_t row = customers.find('\n') + 1;
+  const size_t name_start = customers.find(',', row) + 1;
+  const size_t name_end = customers.find(',', name_start);
+  customers.replace(name_start, name_end - name_start, "另一实例改名");
+  const HttpResponse imported = finance.send(beast::http::verb::post, "/api/v1/imports",
+                                             form_data({{"customers.csv", customers}}, "b0und"),
+                                             "multipart/form-data; boundary=b0und");
+  ASSERT_EQ(imported.result_int(), 200) << imported.body();
+  EXPECT_TRUE(within_a_second([&] {
+    const auto& names = second_.snapshot()->customer_name;
+    return std::find(names.begin(), names.end(), "另一实例改名") != names.end();
+  }));
+}
+
+TEST_F(InstancesTest, GivenTheDailyRunTriggeredOnBoth_ThenItRunsOnce) {
+  // While any process holds the run's database lock, neither instance runs it.
+  auto holder = std::move(*Store::open(first_.db()));
+  {
+    auto lock = JobLock::try_take(*holder, "daily_run");
+    ASSERT_TRUE(lock);
+    ApiClient director_first(first_.port(), "director"),
+        director_second(second_.port(), "director");
+    EXPECT_EQ(director_first.post("/api/v1/runs", {{"as_of", "2026-06-30"}}).result_int(), 409);
+    EXPECT_EQ(director_second.post("/api/v1/runs", {{"as_of", "2026-06-30"}}).result_int(), 409);
+  }
+  // Both schedules come due at once: one instance runs the day, the other finds it run.
+  const Date day = *Date::parse("2026-06-30");
+  std::optional<Result<RunSummary>> results[2];
+  {
+    std::jthread a([&] {
+      results[0] = http::try_daily_run(first_.api(), day, Actor{"scheduler", first_.now()}, true);
+    });
+    std::jthread b([&] {
+      results[1] = http::try_daily_run(second_.api(), day, Actor{"scheduler", second_.now()}, true);
+    });
+  }
+  for (auto& result :
+       results) {  // the one that found the lock busy tries again, as at its next tick
+    while (!result) {
+      result = http::try_daily_run(first_.api(), day, Actor{"scheduler", first_.now()}, true);
+    }
+  }
+  int ran = 0, found_run = 0;
+  for (const auto& result : results) {
+    if (*result) {
+      ++ran;
+    } else {
+      EXPECT_EQ(result->error().field, http::kAlreadyRun) << result->error().to_string();
+      ++found_run;
+    }
+  }
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(found_run, 1);
+}
 }  // namespace
 }  // namespace huikuan

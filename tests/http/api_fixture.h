@@ -14,12 +14,15 @@
 
 #include "http/api.h"
 #include "http/api_routes.h"
+#include "http/ledger_follower.h"
 #include "http/server_fixture.h"
 #include "io/ledger_generator.h"
 #include "io/policy_toml.h"
 #include "service/identity.h"
 #include "service/import_fixture.h"
 #include "service/importer.h"
+#include "service/snapshot_loader.h"
+#include "test_db.h"
 
 namespace huikuan::testing {
 
@@ -37,7 +40,29 @@ class ApiServer {
     uint64_t seed = 7;
   };
 
+  //! A second instance on `first`'s database, as another `huikuan serve` behind the same load
+  //! balancer: its own connections, snapshot (loaded from the database), caches and clock, and
+  //! a LedgerFollower, as serve runs one.
+  struct Join {
+    const ApiServer& first;
+  };
+
   ApiServer() : ApiServer(Options{}) {}
+  explicit ApiServer(Join join)
+      : dir_("api"), db_(join.first.db()), stores_(db_), policy_(default_policy()) {
+    auto store = Store::open(db());
+    if (!store) throw std::runtime_error(store.error().to_string());
+    store_ = std::move(*store);
+    auto loaded = load_snapshot(*store_, "");
+    if (!loaded) throw std::runtime_error(loaded.error().to_string());
+    snapshot_.publish(*loaded);
+    own_collector_ = join.first.own_collector_;
+    other_collector_ = join.first.other_collector_;
+    own_customer_ = join.first.own_customer_;
+    other_customer_ = join.first.other_customer_;
+    start();
+    follower_ = std::make_unique<http::LedgerFollower>(*api_, std::chrono::milliseconds(100));
+  }
   explicit ApiServer(Options options) : dir_("api"), stores_(db()), policy_(default_policy()) {
     GeneratorOptions generate;
     generate.customers = options.customers;
@@ -55,7 +80,14 @@ class ApiServer {
     snapshot_.publish(imported->snapshot);
     pick_collectors(*imported->snapshot);
     add_users();
+    start();
+  }
 
+  ~ApiServer() {
+    follower_.reset();  // before the server and the context it reads
+  }
+
+  void start() {
     api_ = std::make_unique<http::ApiContext>(http::ApiContext{stores_, snapshot_, policy_});
     api_->clock = [this] { return now(); };
     server_ = std::make_unique<TestServer>(
@@ -64,7 +96,7 @@ class ApiServer {
   }
 
   uint16_t port() const { return server_->port(); }
-  std::string db() const { return (dir_ / "huikuan.db").string(); }
+  std::string db() const { return db_; }
   const TempDir& dir() const { return dir_; }
   //! A connection of the test's own, for setting up and checking what the API wrote.
   Store& store() { return *store_; }
@@ -122,6 +154,7 @@ class ApiServer {
   }
 
   TempDir dir_;
+  std::string db_ = huikuan::testing::test_db(dir_, "huikuan.db");
   http::StorePool stores_;
   http::CurrentSnapshot snapshot_;
   http::CurrentPolicy policy_;
@@ -130,6 +163,7 @@ class ApiServer {
   std::unique_ptr<Store> store_;
   std::unique_ptr<http::ApiContext> api_;
   std::unique_ptr<TestServer> server_;
+  std::unique_ptr<http::LedgerFollower> follower_;
   std::string own_collector_, other_collector_, own_customer_, other_customer_;
 };
 
