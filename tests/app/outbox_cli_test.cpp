@@ -186,5 +186,111 @@ TEST(OutboxCliTest, GivenASenderKilledWhileTheServerHangs_WhenSentAgain_ThenEver
   EXPECT_EQ(emails, planned.size());
 }
 
+// Two senders at once (two instances' outbox senders) share the due messages: each message is
+// claimed by one of them and arrives exactly once.
+TEST(OutboxCliTest, GivenTwoSendersAtOnce_WhenAThousandEmailsAreDue_ThenEachArrivesOnce) {
+  TempDir dir("outbox-two");
+  const std::string ledger = (dir / "ledger").string(),
+                    db = huikuan::testing::test_db(dir, "huikuan.db");
+  ASSERT_EQ(run_huikuan({"gen", "--customers", "600", "--seed", "11", "--out", ledger, "--as-of",
+                         "2026-06-30"})
+                .exit_code,
+            0);
+  const auto import = run_huikuan({"import", "--db", db, ledger});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+
+  auto store = std::move(*Store::open(db));
+  // Customers in China with an address, at most three messages each (the profile's daily cap).
+  std::vector<Customer> reachable;
+  store->read_customers([&](const Customer& c) {
+    if (!c.email.empty() && c.timezone == "Asia/Shanghai" && !c.do_not_contact && !c.blacklisted)
+      reachable.push_back(c);
+  });
+  ASSERT_GE(reachable.size() * 3, 1000u);
+  constexpr int kMessages = 1000;
+  ASSERT_TRUE(store->transaction([&]() -> Result<void> {
+    for (int i = 0; i < kMessages; ++i) {
+      const Customer& c = reachable[i % reachable.size()];
+      OutboxMessage m;
+      m.customer_key = c.id;
+      m.channel = "email";
+      m.template_name = "reminder";
+      m.language = "zh-CN";
+      m.recipient = c.email;
+      m.subject = fmt::format("付款提醒 {}", i);
+      m.body = fmt::format("尊敬的客户：请核对第 {} 号提醒。", i);
+      m.message_id = fmt::format("<two-senders-{}@huikuan>", i);
+      store->insert_outbox(m);
+    }
+    return {};
+  }));
+
+  SinkProcess sink(kSmtpSinkScript);
+  const auto config = dir / "server.toml";
+  write_file(config, fmt::format("[smtp]\nurl = \"smtp://127.0.0.1:{}\"\n"
+                                 "from = \"应收账款部 <ar@example.com>\"\n",
+                                 sink.port()));
+  const std::vector<std::string> send = {
+      "outbox",   "send",          "--db",  db,
+      "--config", config.string(), "--now", "2026-06-30T16:00:00+08:00",
+      "--limit",  "2000"};
+  testing::CliRun runs[2];
+  {
+    std::jthread first([&] { runs[0] = run_huikuan(send); });
+    std::jthread second([&] { runs[1] = run_huikuan(send); });
+  }
+  int sent = 0;
+  for (const testing::CliRun& run : runs) {
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    sent += std::atoi(run.out.c_str());  // "N sent, …"
+  }
+  EXPECT_EQ(sent, kMessages) << runs[0].out << runs[1].out;
+
+  std::map<std::string, int> arrivals;
+  for (const auto& raw : sink.messages()) ++arrivals[message_id_of(raw)];
+  EXPECT_EQ(arrivals.size(), size_t{kMessages});
+  for (const auto& [id, count] : arrivals) EXPECT_EQ(count, 1) << id << " arrived twice";
+  size_t delivered = 0;
+  store->read_outbox({OutboxStatus::kSent, std::nullopt, std::nullopt, 5000},
+                     [&](const OutboxMessage&) { ++delivered; });
+  EXPECT_EQ(delivered, size_t{kMessages});
+}
+
+// A SQLite installation copied into PostgreSQL: every row, the audit chain verified on both.
+TEST(MigrateCliTest, GivenASqliteInstallation_WhenMigrated_ThenCountsMatchAndARerunChangesNothing) {
+  if (!huikuan::testing::on_postgres()) GTEST_SKIP() << "copies into PostgreSQL (the .pg run)";
+  TempDir dir("migrate");
+  const std::string ledger = (dir / "ledger").string(), source = (dir / "h.db").string(),
+                    target = huikuan::testing::test_db(dir);
+  ASSERT_EQ(run_huikuan({"gen", "--customers", "30", "--seed", "5", "--out", ledger, "--as-of",
+                         "2026-06-30"})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_huikuan({"import", "--db", source, ledger}).exit_code, 0);
+  ASSERT_EQ(run_huikuan({"run", "--db", source, "--as-of", "2026-06-30"}).exit_code, 0);
+
+  const auto migrated = run_huikuan({"migrate", "--from", "sqlite:" + source, "--to", target});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  EXPECT_THAT(migrated.out, ::testing::HasSubstr("verified in both"));
+  // "TABLE  SQLITE_ROWS  POSTGRESQL_ROWS" per table: the same, and some rows where it matters.
+  std::map<std::string, std::pair<int64_t, int64_t>> counts;
+  std::istringstream lines(migrated.out);
+  for (std::string table, source_rows, target_rows; lines >> table >> source_rows >> target_rows;) {
+    if (std::isdigit(static_cast<unsigned char>(source_rows[0])))
+      counts[table] = {std::stoll(source_rows), std::stoll(target_rows)};
+  }
+  for (const auto& [table, rows] : counts) EXPECT_EQ(rows.first, rows.second) << table;
+  for (const char* table : {"customers", "invoices", "actions", "outbox", "ledger_changes"})
+    EXPECT_GT(counts[table].first, 0) << table;
+  const auto aging = [&](const std::string& db) {
+    return run_huikuan({"report", "aging", "--db", db, "--as-of", "2026-06-30", "--format", "csv"})
+        .out;
+  };
+  EXPECT_EQ(aging(target), aging(source));
+
+  const auto again = run_huikuan({"migrate", "--from", "sqlite:" + source, "--to", target});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, ::testing::HasSubstr("migrate into an empty database"));
+}
 }  // namespace
 }  // namespace huikuan
