@@ -20,20 +20,14 @@
 #include <vector>
 
 #include "store/postgres/postgres_store.h"
+#include "store/stored_values.h"
 
 namespace huikuan {
 namespace {
 
+using namespace stored;  // NOLINT: the store's own value formats
+
 using Row = pqxx::row;
-
-// Instants are stored in UTC, so that they compare as text.
-std::string utc_text(const Timestamp& t) {
-  return Timestamp::at(t.utc_seconds).to_string();
-}
-
-std::string optional_utc_text(const std::optional<Timestamp>& t) {
-  return t ? utc_text(*t) : std::string();
-}
 
 // A date as an SQL literal, for the statements stream() runs (it takes no parameters): "YYYY-MM-DD"
 // is digits and dashes only.
@@ -45,85 +39,6 @@ Role role_of(const pqxx::field& f) {
   auto role = find_role(pg::text(f));
   if (!role) throw std::runtime_error("stored user has unknown role " + pg::str(f));
   return *role;
-}
-
-ActionKind action_kind(std::string_view name) {
-  for (auto kind : {ActionKind::kReminder, ActionKind::kLetter, ActionKind::kCall, ActionKind::kSms,
-                    ActionKind::kEmail, ActionKind::kVisit, ActionKind::kLawyerLetter,
-                    ActionKind::kLegalReview, ActionKind::kInternalAlert}) {
-    if (name == action_kind_name(kind)) return kind;
-  }
-  throw std::runtime_error("stored action has unknown kind " + std::string(name));
-}
-
-ActionStatus action_status(std::string_view name) {
-  for (auto status : {ActionStatus::kPlanned, ActionStatus::kDone, ActionStatus::kSkipped,
-                      ActionStatus::kCancelled}) {
-    if (name == action_status_name(status)) return status;
-  }
-  throw std::runtime_error("stored action has unknown status " + std::string(name));
-}
-
-PlanStatus plan_status(std::string_view name) {
-  for (auto status :
-       {PlanStatus::kOpen, PlanStatus::kCompleted, PlanStatus::kBroken, PlanStatus::kCancelled}) {
-    if (name == plan_status_name(status)) return status;
-  }
-  throw std::runtime_error("stored payment plan has unknown status " + std::string(name));
-}
-
-PromiseStatus promise_status(std::string_view name) {
-  if (name == "kept") return PromiseStatus::kKept;
-  if (name == "broken") return PromiseStatus::kBroken;
-  if (name == "cancelled") return PromiseStatus::kCancelled;
-  return PromiseStatus::kOpen;
-}
-
-// Appends the ids of a space-separated list of store ids.
-void parse_keys(const char* text, std::vector<int64_t>& keys) {
-  for (char* end = nullptr; *text; text = end) {
-    keys.push_back(std::strtoll(text, &end, 10));
-    if (end == text) break;
-  }
-}
-
-// `keys` as stored: space-separated store ids.
-void format_keys(const std::vector<int64_t>& keys, std::string& text) {
-  text.clear();
-  char digits[24];
-  for (int64_t key : keys) {
-    if (!text.empty()) text += ' ';
-    text.append(digits, std::to_chars(digits, digits + sizeof digits, key).ptr);
-  }
-}
-
-// The parts of a string_agg(…, chr(31)) column (NULL reads as "": no parts), as SQLite's
-// group_concat(…, char(31)) column is split.
-std::vector<std::string> split_units(std::string_view text) {
-  std::vector<std::string> parts;
-  for (size_t start = 0; !text.empty() && start <= text.size();) {
-    size_t end = text.find('\x1f', start);
-    if (end == std::string_view::npos) end = text.size();
-    parts.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
-// A PostgreSQL array literal of `values`, for a `$n::text[]` parameter.
-std::string text_array(const std::vector<std::string>& values) {
-  std::string array = "{";
-  for (const std::string& value : values) {
-    if (array.size() > 1) array += ',';
-    array += '"';
-    for (char c : value) {
-      if (c == '"' || c == '\\') array += '\\';
-      array += c;
-    }
-    array += '"';
-  }
-  array += '}';
-  return array;
 }
 
 // A PostgreSQL array literal of ids[begin, end), for a `$n::bigint[]` parameter.
@@ -867,7 +782,7 @@ int64_t PostgresStore::read_actions_page(const ActionFilter& filter,
   if (filter.status) condition("a.status = $", action_status_name(*filter.status));
   if (!filter.customer_id.empty()) condition("c.external_id = $", filter.customer_id);
   if (filter.collectors) {
-    condition("c.collector = ANY($", text_array(*filter.collectors));
+    condition("c.collector = ANY($", pg::text_array(*filter.collectors));
     where += "::text[])";  // none: no customer, as SQLite's IN (NULL)
   }
   const size_t n = values.size();

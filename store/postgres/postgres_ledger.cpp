@@ -72,24 +72,6 @@ void add_date(pg::CopyRows& copy, Date d) {
   copy.add(std::string_view(iso.data(), iso.size() - 1));
 }
 
-// A PostgreSQL array literal of `values` ('{"a","b"}'), for a text[] parameter: one statement
-// instead of one per value.
-template <class Range, class Project>
-std::string text_array(const Range& values, Project project) {
-  std::string out = "{";
-  for (const auto& value : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char ch : std::string_view(project(value))) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
 // `rows` into `table_and_columns` ("customers (id, …)"): by COPY in chunks when there are many,
 // else by `insert` one at a time. `add` writes a row's fields in the listed column order.
 template <class Row, class Add, class Insert>
@@ -627,16 +609,18 @@ void PostgresStore::read_changes_of(std::span<const std::pair<std::string, std::
   // One statement for every record: per record, an index range newest first of at most
   // `limit` rows; then the newest `limit` of them all. DISTINCT: a record named twice is read
   // once, as SQLite's store drops the repeated rows.
-  const pqxx::result result = exec(
-      std::string("SELECT c.* FROM (SELECT DISTINCT entity, key FROM unnest($1::text[], "
-                  "$2::text[]) AS r (entity, key)) r CROSS JOIN LATERAL (SELECT ") +
-          kAuditColumns +
-          " FROM ledger_changes l WHERE l.entity = r.entity COLLATE \"C\" "
-          "AND l.key = r.key COLLATE \"C\" ORDER BY l.id DESC LIMIT $3) c "
-          "ORDER BY c.id DESC LIMIT $3",
-      text_array(records, [](const auto& record) -> const std::string& { return record.first; }),
-      text_array(records, [](const auto& record) -> const std::string& { return record.second; }),
-      limit);
+  const pqxx::result result =
+      exec(std::string("SELECT c.* FROM (SELECT DISTINCT entity, key FROM unnest($1::text[], "
+                       "$2::text[]) AS r (entity, key)) r CROSS JOIN LATERAL (SELECT ") +
+               kAuditColumns +
+               " FROM ledger_changes l WHERE l.entity = r.entity COLLATE \"C\" "
+               "AND l.key = r.key COLLATE \"C\" ORDER BY l.id DESC LIMIT $3) c "
+               "ORDER BY c.id DESC LIMIT $3",
+           pg::text_array(records,
+                          [](const auto& record) -> const std::string& { return record.first; }),
+           pg::text_array(records,
+                          [](const auto& record) -> const std::string& { return record.second; }),
+           limit);
   AuditEntry e;
   for (const auto& r : result) {
     audit_row(r, e);

@@ -7,27 +7,12 @@
 #include <vector>
 
 #include "store/postgres/postgres_store.h"
+#include "store/stored_values.h"
 
 namespace huikuan {
 namespace {
 
-// `keys` as stored: space-separated store ids (as the SQLite store writes them).
-void parse_keys(const char* text, std::vector<int64_t>& keys) {
-  for (char* end = nullptr; *text; text = end) {
-    keys.push_back(std::strtoll(text, &end, 10));
-    if (end == text) break;
-  }
-}
-
-std::string format_keys(const std::vector<int64_t>& keys) {
-  std::string text;
-  char digits[24];
-  for (int64_t key : keys) {
-    if (!text.empty()) text += ' ';
-    text.append(digits, std::to_chars(digits, digits + sizeof digits, key).ptr);
-  }
-  return text;
-}
+using namespace stored;  // NOLINT: the store's own value formats
 
 // A SQL string literal: the (kind, channel) names are the caller's fixed table, quoted anyway.
 std::string literal(const std::string& text) {
@@ -37,21 +22,6 @@ std::string literal(const std::string& text) {
     quoted += c;
   }
   return quoted + "'";
-}
-
-// A text[] parameter's value: {"a","b"} with quotes and backslashes escaped.
-std::string text_array(const std::vector<std::string>& values) {
-  std::string array = "{";
-  for (const auto& value : values) {
-    if (array.size() > 1) array += ',';
-    array += '"';
-    for (char c : value) {
-      if (c == '"' || c == '\\') array += '\\';
-      array += c;
-    }
-    array += '"';
-  }
-  return array + "}";
 }
 
 constexpr const char* kOutboxColumns =
@@ -167,7 +137,7 @@ void PostgresStore::read_outbox(const OutboxFilter& filter,
   if (filter.customer_key)
     sql += "AND o.customer_id = " + param(std::to_string(*filter.customer_key)) + " ";
   if (!filter.channels.empty())
-    sql += "AND o.channel = ANY(" + param(text_array(filter.channels)) + "::text[]) ";
+    sql += "AND o.channel = ANY(" + param(pg::text_array(filter.channels)) + "::text[]) ";
   sql += filter.due_at ? "ORDER BY o.not_before_s, o.id" : "ORDER BY o.id DESC";
   // SQLite reads a negative LIMIT as none; PostgreSQL rejects it.
   if (filter.limit >= 0) sql += " LIMIT " + param(std::to_string(filter.limit)) + "::bigint";

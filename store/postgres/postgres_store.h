@@ -41,6 +41,27 @@ Currency currency(const pqxx::field& f);
 //! A BYTEA column's bytes.
 std::string bytes(const pqxx::field& f);
 
+//! A PostgreSQL array literal ('{"a","b"}') of `project(value)` for each of `values`, for a
+//! `$n::text[]` parameter: one statement instead of one per value.
+template <class Range, class Project>
+std::string text_array(const Range& values, Project project) {
+  std::string out = "{";
+  for (const auto& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : std::string_view(project(value))) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+inline std::string text_array(const std::vector<std::string>& values) {
+  return text_array(values, [](const std::string& value) -> const std::string& { return value; });
+}
+
 //! 0 means "none" and is stored as NULL.
 inline std::optional<int64_t> id_or_null(int64_t id) {
   return id == 0 ? std::nullopt : std::optional(id);

@@ -24,6 +24,7 @@
 
 #include "core/personal_data.h"
 #include "store/audit_chain.h"
+#include "store/stored_values.h"
 
 extern const unsigned char sqlite_migration_001[];
 extern const std::size_t sqlite_migration_001_size;
@@ -54,6 +55,8 @@ extern const std::size_t sqlite_migration_013_size;
 
 namespace huikuan {
 namespace {
+
+using namespace stored;  // NOLINT: the store's own value formats
 
 // Migration 006 made the change log a hash chain: chains the records written before it, with
 // the customers' contact details they hold masked first, as they are from now on.
@@ -117,15 +120,6 @@ const Migration kMigrations[] = {
     {13, sqlite_migration_013, sqlite_migration_013_size, nullptr},
 };
 
-// Instants are stored in UTC, so that they compare as text.
-std::string utc_text(const Timestamp& t) {
-  return Timestamp::at(t.utc_seconds).to_string();
-}
-
-std::string optional_utc_text(const std::optional<Timestamp>& t) {
-  return t ? utc_text(*t) : std::string();
-}
-
 Timestamp timestamp_column(const SQLite::Column& column) {
   auto t = Timestamp::parse(column.getString());
   if (!t) throw std::runtime_error("stored row has " + t.error().message);
@@ -144,72 +138,10 @@ Role role_column(const SQLite::Column& column) {
   return *role;
 }
 
-ActionKind action_kind(const std::string& name) {
-  for (auto kind : {ActionKind::kReminder, ActionKind::kLetter, ActionKind::kCall, ActionKind::kSms,
-                    ActionKind::kEmail, ActionKind::kVisit, ActionKind::kLawyerLetter,
-                    ActionKind::kLegalReview, ActionKind::kInternalAlert}) {
-    if (name == action_kind_name(kind)) return kind;
-  }
-  throw std::runtime_error("stored action has unknown kind " + name);
-}
-
-ActionStatus action_status(const std::string& name) {
-  for (auto status : {ActionStatus::kPlanned, ActionStatus::kDone, ActionStatus::kSkipped,
-                      ActionStatus::kCancelled}) {
-    if (name == action_status_name(status)) return status;
-  }
-  throw std::runtime_error("stored action has unknown status " + name);
-}
-
-PlanStatus plan_status(const std::string& name) {
-  for (auto status :
-       {PlanStatus::kOpen, PlanStatus::kCompleted, PlanStatus::kBroken, PlanStatus::kCancelled}) {
-    if (name == plan_status_name(status)) return status;
-  }
-  throw std::runtime_error("stored payment plan has unknown status " + name);
-}
-
-// Appends the ids of a space-separated list of store ids.
-void parse_keys(const char* text, std::vector<int64_t>& keys) {
-  for (char* end = nullptr; *text; text = end) {
-    keys.push_back(std::strtoll(text, &end, 10));
-    if (end == text) break;
-  }
-}
-
-// `keys` as stored: space-separated store ids.
-void format_keys(const std::vector<int64_t>& keys, std::string& text) {
-  text.clear();
-  char digits[24];
-  for (int64_t key : keys) {
-    if (!text.empty()) text += ' ';
-    text.append(digits, std::to_chars(digits, digits + sizeof digits, key).ptr);
-  }
-}
-
 // A text column without copying it; valid until the statement steps.
 std::string_view text(const SQLite::Column& column) {
   const char* chars = column.getText();
   return {chars, static_cast<size_t>(column.getBytes())};
-}
-
-// The parts of a group_concat(…, char(31)) column.
-std::vector<std::string> split_units(const std::string& text) {
-  std::vector<std::string> parts;
-  for (size_t start = 0; !text.empty() && start <= text.size();) {
-    size_t end = text.find('\x1f', start);
-    if (end == std::string::npos) end = text.size();
-    parts.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
-PromiseStatus promise_status(const std::string& name) {
-  if (name == "kept") return PromiseStatus::kKept;
-  if (name == "broken") return PromiseStatus::kBroken;
-  if (name == "cancelled") return PromiseStatus::kCancelled;
-  return PromiseStatus::kOpen;
 }
 
 const char* doc_type_name(DocType type) {
