@@ -150,11 +150,18 @@ TEST_F(IdentityTest, GivenAWrongPasswordOrUnknownUser_WhenSigningIn_ThenTheSameA
 }
 
 TEST_F(IdentityTest, GivenAnUnknownUser_WhenSigningIn_ThenItCostsAPasswordCheckToo) {
+  // The fastest of three sign-ins: a scheduler pause (ctest runs suites side by side) only
+  // ever adds time, so the minimum is what the sign-in itself costs.
   auto seconds = [&](const char* username) {
     login(*store_, username, "wrong password!", at(0));  // warm: the dummy hash is made once
-    const auto start = std::chrono::steady_clock::now();
-    login(*store_, username, "wrong password!", at(1));
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double fastest = 1e9;
+    for (int i = 1; i <= 3; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      login(*store_, username, "wrong password!", at(i * 100));
+      fastest = std::min(
+          fastest, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return fastest;
   };
   const double known = seconds("li.wei"), unknown = seconds("nobody");
   // Both run one Argon2id verification (~90 ms); without it the unknown name took < 1 ms.
