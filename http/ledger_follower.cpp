@@ -12,6 +12,7 @@ LedgerFollower::LedgerFollower(ApiContext& api, std::chrono::milliseconds every)
   if (auto opened = Store::open(api_.stores.location())) {
     try {
       seen_ = (*opened)->ledger_stamp();
+      seen_collections_ = (*opened)->collection_version();
       store_ = *std::move(opened);
     } catch (const std::exception&) {
     }
@@ -31,6 +32,7 @@ LedgerFollower::~LedgerFollower() {
 void LedgerFollower::loop() {
   std::unique_ptr<Store>& store = store_;
   std::string& seen = seen_;
+  int64_t& seen_collections = seen_collections_;
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, every_, [this] { return stopping_; })) {
     if (!api_.snapshot.get()) continue;  // the first load is still running
@@ -42,11 +44,17 @@ void LedgerFollower::loop() {
         store = *std::move(opened);
       }
       const std::string stamp = store->ledger_stamp();
+      const int64_t collections = store->collection_version();
+      if (collections != seen_collections) {
+        // Promises, disputes and plans are read from the database: cached worklists only
+        // need rebuilding.
+        if (seen_collections >= 0) api_.collection_version->fetch_add(1, std::memory_order_acq_rel);
+        seen_collections = collections;
+      }
       if (seen.empty()) {
         seen = stamp;
       } else if (stamp != seen) {
-        // Promises, disputes and plans are read from the database: cached worklists only
-        // need rebuilding. The ledger's documents come with the reloaded snapshot.
+        // The ledger's documents come with the reloaded snapshot.
         api_.collection_version->fetch_add(1, std::memory_order_acq_rel);
         if (auto refreshed = try_refresh_snapshot(api_)) {  // busy: try at the next tick
           if (!*refreshed) {

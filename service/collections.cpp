@@ -32,7 +32,7 @@ void record_change(Store& store, const Actor& actor, const char* entity, int64_t
   const ChangeRecord change =
       change_by(actor, entity, std::to_string(id), "status", old_status, new_value, "cli");
   store.insert_changes({&change, 1});
-  store.bump_ledger_version();
+  store.bump_collection_version();
 }
 
 }  // namespace

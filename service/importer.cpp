@@ -1025,11 +1025,7 @@ tl::expected<ImportSummary, ImportFailure> Importer::run() {
       check_deliveries();
     }
     if (failure_.total_errors > 0) return fail("import failed");
-    const auto& s = summary_;
-    if (s.customers.added + s.customers.updated + s.invoices.added + s.invoices.updated +
-            s.deliveries.added + s.deliveries.updated + s.payments.added + s.payments.updated +
-            s.allocations.added + s.allocations.updated >
-        0) {
+    if (summary_.written()) {
       write();
       if (options_.build_snapshot) {
         summary_.snapshot = build_snapshot();
@@ -1044,10 +1040,19 @@ tl::expected<ImportSummary, ImportFailure> Importer::run() {
 
 }  // namespace
 
+bool ImportSummary::written() const {
+  return customers.added + customers.updated + invoices.added + invoices.updated +
+             deliveries.added + deliveries.updated + payments.added + payments.updated +
+             allocations.added + allocations.updated >
+         0;
+}
+
 tl::expected<ImportSummary, ImportFailure> import_ledger(Store& store,
                                                          const ImportOptions& options) {
   Importer importer(store, options);
-  return importer.run();
+  auto summary = importer.run();
+  if (summary && summary->written()) store.update_statistics();
+  return summary;
 }
 
 }  // namespace huikuan

@@ -40,6 +40,9 @@ struct ImportSummary {
   //! from the rows in memory, and the store's ledger_stamp() it corresponds to.
   std::shared_ptr<const Snapshot> snapshot;
   std::string ledger_stamp;
+
+  //! Whether the import added or changed any row.
+  bool written() const;
 };
 
 struct ImportFailure {

@@ -92,6 +92,13 @@ class Store {
   //! Increases every time a transaction changes the ledger; lets snapshot caches detect staleness.
   virtual int64_t ledger_version() = 0;
   virtual void bump_ledger_version() = 0;
+  //! Increases every time a transaction changes a promise, dispute or payment plan: what the
+  //! worklist reads besides the ledger, so that other instances rebuild theirs.
+  virtual int64_t collection_version() = 0;
+  virtual void bump_collection_version() = 0;
+  //! After a bulk load, outside any transaction: brings the query planner's statistics up to
+  //! date (ANALYZE on PostgreSQL; nothing on SQLite).
+  virtual void update_statistics() = 0;
 
   // Several server instances on one database.
   //! Takes the database-wide lock of the singleton job `name` (the daily run, an import), so

@@ -33,6 +33,8 @@ extern const unsigned char postgres_migration_012[];
 extern const std::size_t postgres_migration_012_size;
 extern const unsigned char postgres_migration_013[];
 extern const std::size_t postgres_migration_013_size;
+extern const unsigned char postgres_migration_014[];
+extern const std::size_t postgres_migration_014_size;
 
 namespace huikuan {
 namespace pg {
@@ -147,6 +149,7 @@ const Migration kMigrations[] = {
     {11, postgres_migration_011, postgres_migration_011_size},
     {12, postgres_migration_012, postgres_migration_012_size},
     {13, postgres_migration_013, postgres_migration_013_size},
+    {14, postgres_migration_014, postgres_migration_014_size},
 };
 
 // FNV-1a, for advisory lock keys: stable across processes and builds.
@@ -255,6 +258,22 @@ std::string PostgresStore::ledger_stamp() {
 
 void PostgresStore::bump_ledger_version() {
   exec("UPDATE ledger_version SET version = version + 1");
+}
+
+int64_t PostgresStore::collection_version() {
+  return pg::i64(exec("SELECT collection_version FROM ledger_version")[0][0]);
+}
+
+void PostgresStore::bump_collection_version() {
+  exec("UPDATE ledger_version SET collection_version = collection_version + 1");
+}
+
+// A bulk load leaves the planner without row counts until autovacuum comes by: a customer's
+// allocations were read by a sequential scan of all of them (1.4 ms on 20k rows, seconds at 10M)
+// instead of through the index.
+void PostgresStore::update_statistics() {
+  pqxx::nontransaction query(conn_);
+  query.exec("ANALYZE customers, invoices, payments, allocations, deliveries");
 }
 
 bool PostgresStore::try_lock_job(std::string_view name, const std::string&) {

@@ -105,6 +105,9 @@ class PostgresStore final : public Store {
   int schema_version() override;
   int64_t ledger_version() override;
   void bump_ledger_version() override;
+  int64_t collection_version() override;
+  void bump_collection_version() override;
+  void update_statistics() override;
   std::string ledger_stamp() override;
   bool try_lock_job(std::string_view name, const std::string& holder) override;
   void unlock_job(std::string_view name) override;

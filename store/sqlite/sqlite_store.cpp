@@ -52,6 +52,8 @@ extern const unsigned char sqlite_migration_012[];
 extern const std::size_t sqlite_migration_012_size;
 extern const unsigned char sqlite_migration_013[];
 extern const std::size_t sqlite_migration_013_size;
+extern const unsigned char sqlite_migration_014[];
+extern const std::size_t sqlite_migration_014_size;
 
 namespace huikuan {
 namespace {
@@ -118,6 +120,7 @@ const Migration kMigrations[] = {
     {11, sqlite_migration_011, sqlite_migration_011_size, nullptr},
     {12, sqlite_migration_012, sqlite_migration_012_size, nullptr},
     {13, sqlite_migration_013, sqlite_migration_013_size, nullptr},
+    {14, sqlite_migration_014, sqlite_migration_014_size, nullptr},
 };
 
 Timestamp timestamp_column(const SQLite::Column& column) {
@@ -276,6 +279,17 @@ class SqliteStore final : public Store {
   void bump_ledger_version() override {
     db_.exec("UPDATE ledger_version SET version = version + 1");
   }
+
+  int64_t collection_version() override {
+    return db_.execAndGet("SELECT collection_version FROM ledger_version").getInt64();
+  }
+
+  void bump_collection_version() override {
+    db_.exec("UPDATE ledger_version SET collection_version = collection_version + 1");
+  }
+
+  // SQLite's planner does well on these tables without statistics (its indexes decide).
+  void update_statistics() override {}
 
   bool try_lock_job(std::string_view name, const std::string& holder) override {
     // Taken over when the lease ended, or when its holder was a process of this host that is
