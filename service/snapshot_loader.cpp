@@ -1,8 +1,15 @@
 #include "service/snapshot_loader.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <type_traits>
+
+#include "core/digest.h"
 
 namespace huikuan {
 namespace {
@@ -161,12 +168,27 @@ std::shared_ptr<const Snapshot> read_cache(const std::string& path, const std::s
   return snapshot;
 }
 
+// Where the caches of databases that are not local files go: $HUIKUAN_CACHE_DIR (empty: none),
+// else $XDG_CACHE_HOME/huikuan, else ~/.cache/huikuan.
+std::filesystem::path cache_directory() {
+  if (const char* dir = std::getenv("HUIKUAN_CACHE_DIR")) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    return std::filesystem::path(xdg) / "huikuan";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::filesystem::path(home) / ".cache" / "huikuan";
+  }
+  return {};
+}
+
 }  // namespace
 
-// Writes beside the target and renames, so readers never see half a file.
+// Writes beside the target and renames, so readers never see half a file; the temporary name
+// is the writer's own, as several processes (instances on one machine) may write one cache.
 void save_snapshot_cache(const std::string& path, const std::string& stamp, const Snapshot& s) {
-  if (path.empty()) return;  // no cache file (a PostgreSQL store)
-  const std::string temporary = path + ".tmp";
+  if (path.empty()) return;  // no cache file
+  const std::string temporary = fmt::format(
+      "{}.{}-{}.tmp", path, getpid(), std::hash<std::thread::id>{}(std::this_thread::get_id()));
   {
     CacheWriter out(temporary);
     out.stream().write(kMagic, sizeof kMagic - 1);
@@ -188,7 +210,14 @@ void save_snapshot_cache(const std::string& path, const std::string& stamp, cons
 
 std::string snapshot_cache_path(const std::string& db_location) {
   const std::string file = sqlite_file(db_location);
-  return file.empty() ? "" : file + ".snapshot";
+  if (!file.empty()) return file + ".snapshot";
+  if (db_location.find("://") == std::string::npos) return "";  // ":memory:"
+  // A PostgreSQL database has no file to put the cache beside: each machine keeps its own,
+  // named by a digest of the location (which may hold a password).
+  const std::filesystem::path dir = cache_directory();
+  std::error_code error;
+  if (dir.empty() || (std::filesystem::create_directories(dir, error), error)) return "";
+  return (dir / (sha256_hex(db_location).substr(0, 24) + ".snapshot")).string();
 }
 
 Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store, const std::string& cache_path) {

@@ -20,8 +20,10 @@ Result<std::shared_ptr<const Snapshot>> load_snapshot(Store& store,
 void save_snapshot_cache(const std::string& cache_path, const std::string& stamp,
                          const Snapshot& snapshot);
 
-//! The cache file that belongs to a database location ("data/huikuan.db.snapshot"), or ""
-//! when the location is not a local file.
+//! The cache file that belongs to a database location: beside a SQLite file
+//! ("data/huikuan.db.snapshot"); for a PostgreSQL URL, a file named by its digest in
+//! $HUIKUAN_CACHE_DIR (set but empty: no cache), else $XDG_CACHE_HOME/huikuan, else
+//! ~/.cache/huikuan; "" when there is none.
 std::string snapshot_cache_path(const std::string& db_location);
 
 }  // namespace huikuan

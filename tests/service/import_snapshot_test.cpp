@@ -105,5 +105,23 @@ TEST_F(ImportSnapshotTest, GivenADamagedCacheFile_WhenLoaded_ThenTheLedgerIsRead
   expect_same_aging(**reloaded, **good, *Date::parse("2026-06-30"));
 }
 
+// A PostgreSQL installation has no file to keep its cache beside: reports and daily runs from
+// the CLI would read every row of a 10M-invoice ledger each time.
+TEST(SnapshotCachePathTest, GivenAPostgresUrl_ThenOneFilePerDatabaseInTheCacheDirectory) {
+  TempDir dir;
+  ASSERT_EQ(setenv("HUIKUAN_CACHE_DIR", (dir.path() / "cache").c_str(), 1), 0);
+  const std::string first = snapshot_cache_path("postgresql://huikuan:s3cret@db/acme");
+  EXPECT_EQ(std::filesystem::path(first).parent_path(), dir.path() / "cache");
+  EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "cache"));
+  EXPECT_EQ(first.find("s3cret"), std::string::npos) << first;
+  EXPECT_EQ(snapshot_cache_path("postgresql://huikuan:s3cret@db/acme"), first);
+  EXPECT_NE(snapshot_cache_path("postgresql://huikuan:s3cret@db/other"), first);
+  EXPECT_EQ(snapshot_cache_path("data/huikuan.db"), "data/huikuan.db.snapshot");
+
+  ASSERT_EQ(setenv("HUIKUAN_CACHE_DIR", "", 1), 0);  // set but empty: no cache
+  EXPECT_EQ(snapshot_cache_path("postgresql://huikuan@db/acme"), "");
+  unsetenv("HUIKUAN_CACHE_DIR");
+}
+
 }  // namespace
 }  // namespace huikuan
