@@ -4,14 +4,16 @@
 # with 64 connections: a collector's worklist page, the customer 360° view, and a write mix of
 # contacts and promises, after which the audit chain must still verify. Targets: ≥ 5,000
 # requests/s with p99 ≤ 50 ms for the worklist and the 360° view on this 2-core machine.
-# Server and wrk share the two cores, as they would on one small box.
+# Server and wrk share the two cores, as they would on one small box. BENCH_DB=postgresql://…
+# serves a PostgreSQL installation instead; BENCH_SCENARIOS picks scenarios (default all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 customers=${BENCH_CUSTOMERS:-1000000}
 duration=${BENCH_DURATION:-20s}
-db=bench/work/huikuan-${customers}.db
+db=${BENCH_DB:-bench/work/huikuan-${customers}.db}  # or postgresql://… (bench/postgres.sh)
+scenarios=${BENCH_SCENARIOS:-worklist customer360 writes}
 bin=${BENCH_BUILD:-build}/huikuan
-if [ ! -f "$db" ]; then
+if [[ "$db" != postgres* && ! -f "$db" ]]; then
   echo "api_load: $db not found; run 'BENCH_CUSTOMERS=$customers make bench' first" >&2
   exit 3
 fi
@@ -20,7 +22,7 @@ work=$(mktemp -d)
 trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # The busiest collector, and users to act as (kept in the benchmark database between runs).
-collector=$(sqlite3 "$db" "SELECT collector FROM customers WHERE collector <> ''
+collector=$(bench/sql.sh "$db" "SELECT collector FROM customers WHERE collector <> ''
                           GROUP BY collector ORDER BY count(*) DESC LIMIT 1")
 for user in "bench-collector collector" "bench-director director"; do
   set -- $user
@@ -58,15 +60,22 @@ measure() {
 
 # A server that has been up a while has the database in the page cache: read it once, and give
 # each endpoint a short warm-up run before the measured one.
-cat "$db" > /dev/null
+[[ "$db" == postgres* ]] || cat "$db" > /dev/null
 warm() { wrk -t 2 -c 64 -d 5s -H "Authorization: Bearer $1" ${2:+-s "$2"} "$3" > /dev/null; }
 
 base="http://127.0.0.1:$port"
-curl -sf -H "Authorization: Bearer $collector_token" "$base/api/v1/worklist?limit=50" >/dev/null  # build it once
-warm "$collector_token" "" "$base/api/v1/worklist?limit=50"
-measure worklist "$collector_token" "" "$base/api/v1/worklist?limit=50"
-warm "$director_token" bench/wrk/customer360.lua "$base"
-measure customer360 "$director_token" bench/wrk/customer360.lua "$base"
-measure writes "$director_token" bench/wrk/write_mix.lua "$base"
+for scenario in $scenarios; do
+  case $scenario in
+    worklist)
+      curl -sf -H "Authorization: Bearer $collector_token" "$base/api/v1/worklist?limit=50" >/dev/null  # build it once
+      warm "$collector_token" "" "$base/api/v1/worklist?limit=50"
+      measure worklist "$collector_token" "" "$base/api/v1/worklist?limit=50" ;;
+    customer360)
+      warm "$director_token" bench/wrk/customer360.lua "$base"
+      measure customer360 "$director_token" bench/wrk/customer360.lua "$base" ;;
+    writes) measure writes "$director_token" bench/wrk/write_mix.lua "$base" ;;
+    *) echo "api_load: unknown scenario '$scenario' (BENCH_SCENARIOS)" >&2; exit 3 ;;
+  esac
+done
 kill -TERM $server && wait $server || true
 "$bin" audit verify --db "$db" | head -1

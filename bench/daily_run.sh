@@ -7,7 +7,8 @@
 # Measured on the project's 2-core machine, database in the page cache, no other load:
 # first 7.8-8.3 s, again 4.9-5.8 s, next 5.5-7.3 s (before migration 008 and replace_planned_actions:
 # 15.5 s, 18.1 s, 10.3 s); with the outbox rows of issue 6 (853k messages on the first run):
-# first 15.5-16.0 s, again 6.7-7.1 s, next 7.4-7.5 s. BENCH_DB=FILE times another copy of the database;
+# first 15.5-16.0 s, again 6.7-7.1 s, next 7.4-7.5 s. BENCH_DB=FILE times another copy of the
+# database, BENCH_DB=postgresql://… a PostgreSQL one (bench/postgres.sh does);
 # BENCH_RUN_ARGS=--verbose adds each phase's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ customers=${BENCH_CUSTOMERS:-1000000}
 as_of=${BENCH_AS_OF:-2026-06-30}
 db=${BENCH_DB:-bench/work/huikuan-${customers}.db}
 bin=${BENCH_BUILD:-build}/huikuan
-if [ ! -f "$db" ]; then
+if [[ "$db" != postgres* && ! -f "$db" ]]; then
   echo "daily_run: $db not found; run 'BENCH_CUSTOMERS=$customers make bench' first" >&2
   exit 3
 fi
@@ -24,7 +25,7 @@ fi
 "$bin" report aging --db "$db" --as-of "$as_of" --by currency > /dev/null
 # Start from no actions and no messages, as after the import, so every measurement is
 # reproducible.
-sqlite3 "$db" "DELETE FROM evidence; DELETE FROM outbox_attempts; DELETE FROM outbox; DELETE FROM actions"
+bench/sql.sh "$db" "DELETE FROM evidence; DELETE FROM outbox_attempts; DELETE FROM outbox; DELETE FROM actions"
 next=$(date -d "$as_of +1 day" +%F)
 for attempt in "first $as_of" "again $as_of" "next $next"; do
   set -- $attempt

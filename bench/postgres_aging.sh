@@ -23,68 +23,22 @@ skip() {
   exit 0
 }
 
-find_bin() {
-  local dir
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/psql" ]; then
-      echo "$dir"
-      return
-    fi
-  done
-}
-
-bin=$(find_bin)
-if [ -z "$bin" ] && [ "${BENCH_INSTALL_PG:-0}" = 1 ]; then
-  echo "PostgreSQL: installing Debian's postgresql package (BENCH_INSTALL_PG=1)" >&2
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  # No system-wide "main" cluster: the benchmark makes its own throwaway one.
-  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
-  echo "create_main_cluster = false" |
-    $SUDO tee /etc/postgresql-common/createcluster.d/huikuan-bench.conf >/dev/null
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends postgresql >&2
-  bin=$(find_bin)
-fi
-[ -n "$bin" ] || skip "PostgreSQL not installed"
-
-# The server refuses to run as root: run it as the postgres user when we are root.
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-  id postgres >/dev/null 2>&1 || skip "running as root and there is no postgres user"
-  as_pg=(runuser -u postgres --)
-fi
-
 tmp=$(mktemp -d /tmp/huikuan-bench-pg.XXXXXX)
-port=55432
-cleanup() {
-  if [ -f "$tmp/data/postmaster.pid" ]; then
-    "${as_pg[@]}" "$bin/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-chmod 755 "$tmp"
-[ ${#as_pg[@]} -eq 0 ] || chown postgres: "$tmp"
+trap '"$here/pg_cluster.sh" stop "$tmp"' EXIT
+# The aging query's own bulk-load setting: no WAL for tables made in the loading transaction.
+url=$("$here/pg_cluster.sh" start "$tmp" -c wal_level=minimal -c max_wal_senders=0 2>"$tmp.err") ||
+  { reason=$(tail -n 1 "$tmp.err"); rm -f "$tmp.err"; skip "$reason"; }
+rm -f "$tmp.err"
 
 now() { date +%s.%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
 
-"${as_pg[@]}" "$bin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C \
-  --no-sync >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log" >&2; exit 1; }
-# Bulk-load friendly but durable settings for a 2-core, 24 GiB machine.
-"${as_pg[@]}" "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -o "\
-  -c listen_addresses='' -c unix_socket_directories='$tmp' -p $port \
-  -c shared_buffers=2GB -c work_mem=256MB -c maintenance_work_mem=1GB \
-  -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=8GB \
-  -c max_parallel_workers_per_gather=2" start >/dev/null ||
-  { cat "$tmp/server.log" >&2; exit 1; }
-
-psql_run() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U postgres -d postgres "$@"; }
+psql_run() { psql -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"; }
 version=$(psql_run -At -c "SHOW server_version")
 
 # COPY reads the files in the server (as postgres): fall back to psql's \copy otherwise.
+as_pg=()
+[ "$(id -u)" -ne 0 ] || as_pg=(runuser -u postgres --)
 server_side=1
 for t in customers invoices payments allocations; do
   "${as_pg[@]}" test -r "$csv_dir/$t.csv" || server_side=0
@@ -140,6 +94,5 @@ for ((r = 0; r < runs; ++r)); do
   query_ms+=("$(ms "$t0" "$t1")")
 done
 
-"${as_pg[@]}" "$bin/pg_ctl" -D "$tmp/data" -m fast -w stop >/dev/null
 printf '{"version":"%s","load_ms":%s,"query_ms":[%s]}\n' "$version" "$load_ms" \
   "$(IFS=,; echo "${query_ms[*]}")"
