@@ -197,6 +197,8 @@ Result<RunSummary> run_daily(Store& store, const std::string& snapshot_cache, co
                                     fmt::format("run {}", as_of.to_string())));
       }
     }
+    // Worklists read promise and plan statuses: other instances rebuild theirs.
+    if (!changes.empty()) store.bump_collection_version();
     summary.cases = items->size();
     summary.broken_promises = plan->broken_promises.size();
     for (const Action& a : plan->actions) ++summary.actions[action_kind_name(a.kind)];

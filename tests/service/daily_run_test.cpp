@@ -235,7 +235,10 @@ TEST_F(DailyRunTest, GivenAPromiseUnpaidPastItsGrace_ThenMarkedBrokenOnceAndEsca
   for (const auto& a : actions("2026-06-13")) {
     EXPECT_NE(a.kind, ActionKind::kCall) << "dunning is suspended while the promise stands";
   }
+  const int64_t collections = store_->collection_version();
   EXPECT_EQ(run("2026-06-14").broken_promises, 1u);
+  EXPECT_GT(store_->collection_version(), collections)
+      << "other server instances would keep the promise on their worklists";
   bool escalated = false;
   for (const auto& a : actions("2026-06-14")) escalated |= a.template_name == "promise_broken";
   EXPECT_TRUE(escalated);
