@@ -29,6 +29,9 @@ inline bool on_postgres() {
 template <typename Dir>
 std::string test_db(const Dir& dir, std::string_view file = "ledger.db") {
   if (!on_postgres()) return (dir / file).string();
+  // The snapshot cache files of PostgreSQL databases (and of the CLI processes a test starts)
+  // go to the test's directory and are removed with it, not to the user's ~/.cache.
+  setenv("HUIKUAN_CACHE_DIR", (dir / "snapshots").string().c_str(), 1);
   static std::atomic<int> counter{0};
   const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
   const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(counter++) +
