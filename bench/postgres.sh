@@ -62,21 +62,14 @@ if [ ! -f "$data/deliveries.csv" ]; then
 fi
 documents=$(($(wc -l <"$data/invoices.csv") - 1))
 
-# cache_file DB: the snapshot cache file of DB (service/snapshot_loader.cpp).
-cache_file() {
-  case "$1" in
-    postgres*) echo "$HUIKUAN_CACHE_DIR/$(printf '%s' "$1" | sha256sum | cut -c1-24).snapshot" ;;
-    *) echo "$1.snapshot" ;;
-  esac
-}
-
 for engine in sqlite postgres; do
   db=$sqlite_db
   [ $engine = sqlite ] || db=$url
   timed "import_$engine" "$bin" import --db "$db" "$data"
   timed "cold_$engine" "$bin" report aging --db "$db" --as-of "$as_of" --by customer \
     --format csv --out "$out/aging_$engine.csv"
-  rm -f "$(cache_file "$db")"
+  # The cache files: SQLite's beside its file, PostgreSQL's the only one in $HUIKUAN_CACHE_DIR.
+  rm -f "$sqlite_db.snapshot" "$HUIKUAN_CACHE_DIR"/*.snapshot
   timed "nocache_$engine" "$bin" report aging --db "$db" --as-of "$as_of" --by customer \
     --format csv --out "$out/aging_nocache_$engine.csv"
   BENCH_DB=$db BENCH_BUILD=$build timed "daily_$engine" bench/daily_run.sh
